@@ -1,0 +1,102 @@
+"""The design: archgen's one intermediate representation. The planner builds it; every renderer reads only it.
+
+Serialised as ``design.json`` (a documented, versioned contract). Renderers never re-decide or re-size: any number a
+template needs is computed by the planner and carried here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from archgen.spec import Spec
+
+SCHEMA_VERSION = 1
+
+
+class Frozen(BaseModel):
+    """Base of the design models: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Alternative(Frozen):
+    """An option considered and not taken."""
+
+    choice: str
+    why_not: str
+
+
+class Decision(Frozen):
+    """A decision record: the choice, why, which spec fields drove it, and what else was considered."""
+
+    choice: str
+    rationale: str
+    drivers: tuple[str, ...]
+    alternatives: tuple[Alternative, ...]
+
+
+class Component(Frozen):
+    """One deployable piece of the architecture."""
+
+    id: str
+    kind: str
+    region: str
+    role: str = ""
+    properties: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+
+class Connection(Frozen):
+    """A directed, labelled connection between two components."""
+
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    label: str
+
+
+class BlueprintScore(Frozen):
+    """How one blueprint fared in matching, for the design document and ``archgen explain``."""
+
+    id: str
+    title: str
+    fits: bool
+    score: int
+    reasons: tuple[str, ...]
+
+
+class Design(Frozen):
+    """The complete design of one service."""
+
+    schema_version: int = SCHEMA_VERSION
+    archgen_version: str
+    name: str
+    description: str
+    blueprint: str
+    blueprint_title: str
+    blueprint_source: str
+    decisions: dict[str, Decision]
+    regions: tuple[str, ...]
+    multi_az: bool
+    components: tuple[Component, ...]
+    connections: tuple[Connection, ...]
+    ranking: tuple[BlueprintScore, ...]
+    assumptions: tuple[str, ...]
+    risks: tuple[str, ...]
+    open_questions: tuple[str, ...]
+    requirements: Spec
+    cost: dict[str, Any] | None = None
+    availability: dict[str, Any] | None = None
+    recovery: dict[str, Any] | None = None
+
+    @property
+    def primary_region(self) -> str:
+        """The Region that serves traffic first."""
+        return self.regions[0]
+
+    def component(self, component_id: str) -> Component:
+        """The component with this id (ids are unique within a design)."""
+        for component in self.components:
+            if component.id == component_id:
+                return component
+        raise KeyError(component_id)

@@ -1,0 +1,96 @@
+"""Plan a design: from a validated spec and the blueprint ranking to the Design, through decision records.
+
+Pure: no I/O, no clock, no randomness. The order matters and is fixed: compute first (the pattern's options),
+then Regions and the DR strategy (which need the compute model's scale-out time), then each data store (which
+must replicate fast enough for the strategy), the edge, the components, and Multi-AZ (from their SLAs).
+"""
+
+from __future__ import annotations
+
+from archgen import __version__
+from archgen.design import BlueprintScore, Component, Decision, Design
+from archgen.facts import spec_facts
+from archgen.match import BlueprintMatch, Ranking
+from archgen.plan.components import expand_components, expand_connections, recovery_components
+from archgen.plan.compute import decide_compute
+from archgen.plan.data_stores import decide_store
+from archgen.plan.edge import decide_edge
+from archgen.plan.notes import Notes
+from archgen.plan.recovery import check_slo_against_rto, decide_dr_strategy
+from archgen.plan.regions import choose_regions
+from archgen.plan.zones import decide_multi_az
+from archgen.spec import Spec
+
+
+def plan_design(spec: Spec, ranking: Ranking) -> Design:
+    """The design for ``spec`` using the best blueprint of ``ranking``."""
+    best = ranking.best.blueprint
+    notes = Notes()
+    compute = decide_compute(spec, ranking)
+    regions = choose_regions(spec, notes)
+    strategy, _ = decide_dr_strategy(spec, compute.choice, regions.recovery is not None, notes)
+    check_slo_against_rto(spec, notes)
+    decisions: dict[str, Decision] = {
+        "compute": compute,
+        "dr_strategy": strategy,
+        "edge": decide_edge(spec, compute.choice),
+        "regions": regions.decision,
+    }
+    for index, store in enumerate(spec.data):
+        decisions[f"data.{store.name}"] = decide_store(
+            index, store, spec, strategy.choice, compute.choice, regions.recovery is not None, notes  # type: ignore[arg-type]
+        )
+    facts = {
+        **spec_facts(spec),
+        "decisions.compute": compute.choice,
+        "decisions.edge": decisions["edge"].choice,
+        "decisions.dr_strategy": strategy.choice,
+    }
+    primary = expand_components(spec, best, decisions, facts, spec.regions.primary)
+    multi_az = decide_multi_az(spec, primary)
+    decisions["multi_az"] = multi_az
+    components = primary + recovery_components(primary, strategy.choice, regions.recovery)
+    _general_notes(spec, notes)
+    return Design(
+        archgen_version=__version__,
+        name=spec.name,
+        description=spec.description,
+        blueprint=best.id,
+        blueprint_title=best.title,
+        blueprint_source=best.source.url,
+        decisions=decisions,
+        regions=tuple(r for r in (spec.regions.primary, regions.recovery) if r),
+        multi_az=multi_az.choice == "true",
+        components=tuple(components),
+        connections=tuple(expand_connections(best, components, decisions)),
+        ranking=tuple(_score(m) for m in ranking.matches),
+        assumptions=tuple(notes.assumptions),
+        risks=tuple(notes.risks),
+        open_questions=tuple(notes.questions),
+        requirements=spec,
+    )
+
+
+def _score(match: BlueprintMatch) -> BlueprintScore:
+    reasons = [("✓ " if r.passed else "✗ ") + r.text for r in match.requirements]
+    reasons += [
+        ("✓ " if r.passed else "✗ ") + f"{r.text} (+{p.weight})" for p in match.preferences for r in p.reasons
+    ]
+    return BlueprintScore(
+        id=match.blueprint.id, title=match.blueprint.title, fits=match.fits, score=match.score, reasons=tuple(reasons)
+    )
+
+
+def _general_notes(spec: Spec, notes: Notes) -> None:
+    if spec.traffic.average_rps is None:
+        notes.assume(f"traffic.average_rps not given; assumed a quarter of peak ({spec.traffic.average:g} rps).")
+    if spec.services is None:
+        notes.assume(f"services not given; one service named {spec.name!r} on port 8080.")
+    if spec.budget is None:
+        notes.ask("No budget was given: is there a monthly ceiling the design must fit?")
+    if spec.compliance:
+        notes.ask(f"Which teams own the residual responsibilities of {', '.join(spec.compliance)} (the controls "
+                  "archgen cannot implement: processes, training, audits)?")
+
+
+__all__ = ["Component", "plan_design"]

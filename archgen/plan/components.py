@@ -1,0 +1,139 @@
+"""Expand the winning blueprint into concrete components and connections, in the primary Region and, as the DR
+strategy requires, in the recovery Region."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from archgen.blueprint import Blueprint, ComponentTemplate, component_id
+from archgen.components import component_catalogue
+from archgen.design import Component, Connection, Decision
+from archgen.errors import UserError
+from archgen.recovery_data import recovery_data
+from archgen.spec import Spec
+
+Props = dict[str, str | int | float | bool]
+
+
+def expand_components(
+    spec: Spec, blueprint: Blueprint, decisions: Mapping[str, Decision], facts: Mapping[str, Any], region: str
+) -> list[Component]:
+    """The primary Region's components: the blueprint's, plus the edge, the public entry and the network."""
+    catalogue = component_catalogue()
+    compute = decisions["compute"].choice
+    edge = decisions["edge"].choice
+    found: list[Component] = []
+    if edge != "none":
+        found.append(Component(id="edge", kind=catalogue.edge_choices[edge], region=region,
+                               role="TLS termination, caching and DDoS absorption in front of the service"))
+    if spec.edge.waf:
+        found.append(Component(id="waf", kind="waf", region=region, role="managed rule sets and rate limiting"))
+    if compute != "none" and any(s.public for s in spec.service_list):
+        entry = catalogue.compute[compute].public_entry
+        found.append(Component(id="entry", kind=entry, region=region, role="HTTPS entry point for public services"))
+    for template in blueprint.components:
+        if template.when is None or template.when.evaluate(facts)[0]:
+            found += _expand(template, spec, decisions, region)
+    if any(catalogue.kinds[c.kind].in_vpc for c in found):
+        found[:0] = [
+            Component(id="network", kind="vpc", region=region, role="public and private subnets in each AZ"),
+            Component(id="nat", kind="nat-gateway", region=region, role="outbound internet access from private subnets"),
+        ]
+    _check_unique(found)
+    return found
+
+
+def _expand(template: ComponentTemplate, spec: Spec, decisions: Mapping[str, Decision], region: str) -> list[Component]:
+    catalogue = component_catalogue()
+    compute = decisions["compute"].choice
+    if template.for_each == "stores":
+        return [
+            Component(id=component_id(template.id, store.name),
+                      kind=catalogue.data_choices[decisions[f"data.{store.name}"].choice],
+                      region=region, role=template.role or f"{store.kind} data", properties={"store": store.name})
+            for store in spec.data
+        ]
+    if template.for_each in ("services", "public_services"):
+        services = [s for s in spec.service_list if s.public or template.for_each == "services"]
+        kind = catalogue.compute[compute].service_kind if template.kind == "compute.service" else template.kind
+        return [
+            Component(id=component_id(template.id, s.name), kind=kind, region=region, role=template.role,
+                      properties={"service": s.name, "port": s.port, "public": s.public})
+            for s in services
+        ]
+    return [Component(id=template.id, kind=template.kind, region=region, role=template.role)]
+
+
+def recovery_components(primary: list[Component], strategy: str, recovery: str | None) -> list[Component]:
+    """What runs in the recovery Region (and the backup vaults) for this DR strategy."""
+    vaults = [Component(id="backups", kind="backup-vault", region=primary[0].region,
+                        role="AWS Backup vault and plan: point-in-time backups of every durable store")]
+    if recovery is None:
+        return vaults
+    vaults.append(Component(id="backups-recovery", kind="backup-vault", region=recovery,
+                            role="cross-Region copies of every recovery point"))
+    if strategy == "backup-restore":
+        return vaults
+    settings = recovery_data().strategies[strategy]  # type: ignore[index]
+    capacity = {"pilot-light": 0, "warm-standby": settings.standby_capacity_percent or 0}.get(strategy, 100)
+    kinds = component_catalogue().kinds
+    copies = []
+    for component in primary:
+        if component.kind in ("waf", "cloudfront", "cloudflare-zone"):
+            continue  # global edge services serve both Regions
+        props: Props = {"replica_of": component.id}
+        role = f"recovery copy of {component.id}"
+        if kinds[component.kind].category == "compute" and component.kind not in ("ecs-cluster", "eks-cluster"):
+            props["capacity_percent"] = capacity
+            role += f" at {capacity}% capacity"
+        copies.append(component.model_copy(update={"id": f"{component.id}-recovery", "region": recovery,
+                                                   "role": role, "properties": {**component.properties, **props}}))
+    return vaults + copies
+
+
+def expand_connections(
+    blueprint: Blueprint, components: list[Component], decisions: Mapping[str, Decision]
+) -> list[Connection]:
+    """The blueprint's edges between the components that exist, plus replication and backup copies."""
+    primary_region = components[0].region
+    kinds = component_catalogue().kinds
+    primary = [c for c in components if c.region == primary_region and c.kind != "backup-vault"]
+    groups = {
+        "edge": [c.id for c in primary if c.id == "edge"],
+        "entry": [c.id for c in primary if c.id == "entry"],
+        "services": [c.id for c in primary if "service" in c.properties],
+        "public_services": [c.id for c in primary if c.properties.get("public") is True],
+        "stores": [c.id for c in primary if "store" in c.properties],
+        "channels": [c.id for c in primary if kinds[c.kind].category == "messaging"],
+    }
+    ids = {c.id for c in primary}
+    found: list[Connection] = []
+    for edge in blueprint.edges:
+        sources = groups.get(edge.source, [edge.source] if edge.source in ids else [])
+        targets = groups.get(edge.target, [edge.target] if edge.target in ids else [])
+        found += [Connection(source=s, target=t, label=edge.label) for s in sources for t in targets if s != t]
+    if "waf" in ids:
+        front = groups["edge"] or groups["entry"]
+        found += [Connection(source="waf", target=t, label="filters requests") for t in front]
+    replication = recovery_data().replication
+    for component in components:
+        origin = component.properties.get("replica_of")
+        store = component.properties.get("store")
+        if isinstance(origin, str) and isinstance(store, str):
+            how = replication[decisions[f"data.{store}"].choice].how.split(" (")[0]
+            found.append(Connection(source=origin, target=component.id, label=how))
+    if any(c.id == "backups-recovery" for c in components):
+        found.append(Connection(source="backups", target="backups-recovery", label="cross-Region copy"))
+    return found
+
+
+def _check_unique(components: list[Component]) -> None:
+    seen: set[str] = set()
+    for component in components:
+        if component.id in seen:
+            raise UserError(
+                f"two components are called {component.id!r}: rename the service or data store (archgen itself "
+                "adds edge, waf, entry, network, nat, backups and *-recovery)"
+            )
+        seen.add(component.id)
