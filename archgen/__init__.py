@@ -1,9 +1,40 @@
 """archgen: an architecture design generator. A requirements spec goes in; a reasoned design comes out.
 
 The pipeline is ``load_spec`` → ``match_blueprints`` → ``plan_design`` → ``render_design``; ``design`` runs it all.
-Heavy imports stay inside functions so that ``archgen --help`` starts fast.
+Names resolve lazily (PEP 562) so that ``import archgen`` and ``archgen --help`` stay fast.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_spec": "archgen.spec_loader",
+    "parse_spec": "archgen.spec_loader",
+    "Spec": "archgen.spec",
+    "match_blueprints": "archgen.match",
+    "Ranking": "archgen.match",
+    "blueprint_library": "archgen.blueprint",
+    "plan_design": "archgen.plan",
+    "Design": "archgen.design",
+    "render_design": "archgen.render",
+    "render_files": "archgen.render",
+    "design": "archgen.api",
+    "design_from_spec": "archgen.api",
+    "DesignOptions": "archgen.api",
+    "DesignResult": "archgen.api",
+    "ArchgenError": "archgen.errors",
+    "UserError": "archgen.errors",
+    "SpecError": "archgen.errors",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'archgen' has no attribute {name!r}")

@@ -1,0 +1,5 @@
+"""``python -m archgen``."""
+
+from archgen.cli import main
+
+main()

@@ -1,0 +1,47 @@
+"""The library's entry points: the whole pipeline as functions over frozen models. The CLI is a thin layer on top."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from archgen.design import Design
+from archgen.match import Ranking, match_blueprints
+from archgen.plan import plan_design
+from archgen.render import DEFAULT_TARGETS, render_design
+from archgen.spec import Spec
+from archgen.spec_loader import load_spec
+
+
+@dataclass(frozen=True)
+class DesignOptions:
+    """How to run ``design``: where to write, whether to replace, which targets."""
+
+    out: Path | None = None
+    force: bool = False
+    targets: tuple[str, ...] = DEFAULT_TARGETS
+
+
+@dataclass(frozen=True)
+class DesignResult:
+    """What ``design`` produced."""
+
+    design: Design
+    out: Path
+    files: tuple[str, ...]
+
+
+def design_from_spec(spec: Spec) -> tuple[Ranking, Design]:
+    """Match and plan, without touching the disk."""
+    ranking = match_blueprints(spec)
+    return ranking, plan_design(spec, ranking)
+
+
+def design(spec_path: Path | str, options: DesignOptions | None = None) -> DesignResult:
+    """Load the spec, plan the design and write it; nothing is written unless every step before render succeeds."""
+    options = options or DesignOptions()
+    spec = load_spec(spec_path)
+    _, planned = design_from_spec(spec)
+    out = options.out if options.out is not None else Path(spec.name)
+    files = render_design(planned, out, force=options.force, targets=options.targets)
+    return DesignResult(planned, out, tuple(files))

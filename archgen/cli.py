@@ -1,0 +1,212 @@
+"""The command line: thin commands over the public API. The only module that prints errors or picks exit codes.
+
+Exit codes: 0 success, 1 internal error (a bug: please report it), 2 bad input (spec problems, an output folder
+that is in the way, a usage error).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from archgen import __version__
+from archgen.console import say, table, warn
+from archgen.errors import ArchgenError, SpecError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USER = 0, 1, 2
+
+app = typer.Typer(
+    name="archgen",
+    help="Architecture design generator: from a requirements spec to a reasoned AWS design.\n\n"
+    "Exit codes: 0 ok, 1 internal error, 2 bad input.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+blueprints_app = typer.Typer(help="Describe the blueprint library.", no_args_is_help=True)
+app.add_typer(blueprints_app, name="blueprints")
+
+SpecArg = Annotated[Path, typer.Argument(help="The requirements spec (YAML).", show_default=False)]
+
+
+@contextmanager
+def reporting() -> Iterator[None]:
+    """Turn archgen's exceptions into one-line messages and exit codes; a traceback only with ARCHGEN_DEBUG=1."""
+    try:
+        yield
+    except SpecError as exc:
+        warn(str(exc))  # already one located line per problem
+        raise typer.Exit(exc.exit_code) from None
+    except ArchgenError as exc:
+        warn(f"error: {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if os.environ.get("ARCHGEN_DEBUG"):
+            raise
+        warn(f"internal error: {type(exc).__name__}: {exc}\n(a bug in archgen; re-run with ARCHGEN_DEBUG=1 "
+             "for the traceback and please report it)")
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        say(f"archgen {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Architecture design generator."""
+
+
+@app.command()
+def design(
+    spec: SpecArg,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder. Default: ./<name>/", show_default=False)
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an output folder archgen did not write.")] = False,
+) -> None:
+    """Design the service in SPEC and write design.json, DESIGN.md and the artifacts.
+
+    Example: archgen design examples/orders-api.yaml --out build/orders-api
+    """
+    with reporting():
+        from archgen.api import DesignOptions
+        from archgen.api import design as run_design
+
+        result = run_design(spec, DesignOptions(out=out, force=force))
+        decisions = result.design.decisions
+        say(f"wrote {result.out}/ ({len(result.files)} files)")
+        table(
+            ["decision", "choice"],
+            [(key, decision.choice) for key, decision in decisions.items()],
+        )
+
+
+@app.command()
+def validate(specs: Annotated[list[Path], typer.Argument(help="One or more specs.", show_default=False)]) -> None:
+    """Check specs without rendering anything. Every problem is reported, each at file:line:col.
+
+    Example: archgen validate examples/*.yaml
+    """
+    from archgen.spec_loader import load_spec
+
+    failed = False
+    for path in specs:
+        with reporting():
+            try:
+                spec = load_spec(path)
+            except SpecError as exc:
+                warn(str(exc))
+                failed = True
+                continue
+            say(f"{path}: ok ({spec.workload}, {len(spec.service_list)} service(s), {len(spec.data)} data store(s))")
+    if failed:
+        raise typer.Exit(EXIT_USER)
+
+
+@app.command()
+def explain(spec: SpecArg) -> None:
+    """Show how every blueprint scored against SPEC, and each decision with its rationale.
+
+    Example: archgen explain examples/orders-api.yaml
+    """
+    with reporting():
+        from archgen.api import design_from_spec
+        from archgen.spec_loader import load_spec
+
+        ranking, planned = design_from_spec(load_spec(spec))
+        for match in ranking.matches:
+            verdict = f"score {match.score}" if match.fits else "rejected"
+            say(f"{match.blueprint.id}: {verdict}")
+            for reason in match.requirements:
+                say(f"  {'✓' if reason.passed else '✗'} requires: {reason.text}")
+            for preference in match.preferences:
+                for reason in preference.reasons:
+                    say(f"  {'✓' if reason.passed else '✗'} prefers (+{preference.weight}): {reason.text}")
+        say("")
+        for key, decision in planned.decisions.items():
+            say(f"{key}: {decision.choice}")
+            say(f"  why: {decision.rationale}")
+            for alternative in decision.alternatives:
+                say(f"  not {alternative.choice}: {alternative.why_not}")
+
+
+@blueprints_app.command("list")
+def blueprints_list(
+    output: Annotated[str, typer.Option("--format", help="table, markdown or json.")] = "table",
+) -> None:
+    """List the blueprints in the library."""
+    with reporting():
+        from archgen.blueprint import blueprint_library
+        from archgen.docs import blueprint_table_markdown
+
+        library = blueprint_library()
+        if output == "markdown":
+            sys.stdout.write(blueprint_table_markdown())
+        elif output == "json":
+            say(json.dumps([b.model_dump(mode="json", by_alias=True) for b in library], indent=2))
+        elif output == "table":
+            table(["id", "title", "compute"], [(b.id, b.title, ", ".join(b.compute)) for b in library])
+        else:
+            warn(f"error: --format must be table, markdown or json, not {output!r}")
+            raise typer.Exit(EXIT_USER)
+
+
+@blueprints_app.command("show")
+def blueprints_show(blueprint_id: Annotated[str, typer.Argument(metavar="ID", help="A blueprint id.")]) -> None:
+    """Describe one blueprint: what it is, when it fits, its components."""
+    with reporting():
+        from archgen.blueprint import get_blueprint
+        from archgen.docs import describe_blueprint
+
+        say(describe_blueprint(get_blueprint(blueprint_id)))
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter spec.")] = Path("spec.yaml"),
+    name: Annotated[str, typer.Option(help="The service name (a lowercase DNS label).")] = "my-service",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter spec to edit.
+
+    Example: archgen init orders.yaml --name orders
+    """
+    with reporting():
+        from archgen.starter import write_starter
+
+        write_starter(path, name, force=force)
+        say(f"wrote {path}: edit it, then run `archgen design {path}`")
+
+
+@app.command()
+def schema(
+    design_schema: Annotated[bool, typer.Option("--design", help="The schema of design.json instead.")] = False,
+) -> None:
+    """Print the JSON Schema of the spec (for editor completion and checks), or of design.json."""
+    with reporting():
+        from archgen.schemas import design_json_schema, spec_json_schema
+
+        say(json.dumps(design_json_schema() if design_schema else spec_json_schema(), indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

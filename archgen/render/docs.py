@@ -1,0 +1,50 @@
+"""``DESIGN.md``: the design-review document."""
+
+from __future__ import annotations
+
+from archgen.components import component_catalogue
+from archgen.data_kinds import store_size_gb
+from archgen.design import Design
+from archgen.durations import format_duration
+from archgen.render.environment import environment
+from archgen.spec import Spec
+
+
+def render_docs(design: Design) -> dict[str, str]:
+    """DESIGN.md from ``templates/docs/DESIGN.md.j2``."""
+    template = environment().get_template("docs/DESIGN.md.j2")
+    kinds = {kind: info.title for kind, info in component_catalogue().kinds.items()}
+    text = template.render(design=design, requirements=requirement_rows(design.requirements), kinds=kinds)
+    return {"DESIGN.md": text}
+
+
+def requirement_rows(spec: Spec) -> list[tuple[str, str]]:
+    """The spec as (field, value) rows, with documented defaults applied and marked."""
+    traffic, availability = spec.traffic, spec.availability
+    rows = [
+        ("workload", spec.workload),
+        ("traffic.peak_rps", f"{traffic.peak_rps:g}"),
+        ("traffic.average_rps", f"{traffic.average:g}" + (" (default: peak ÷ 4)" if traffic.average_rps is None else "")),
+        ("traffic.avg_response_kb", f"{traffic.avg_response_kb:g}"),
+        ("traffic.global_users", str(traffic.global_users).lower()),
+        ("availability.slo", f"{availability.slo:g}%"),
+        ("availability.rto", format_duration(availability.rto)),
+        ("availability.rpo", format_duration(availability.rpo)),
+        ("regions.primary", spec.regions.primary),
+        ("regions.allowed", ", ".join(spec.regions.allowed) if spec.regions.allowed else "any in the primary's geography"),
+    ]
+    for index, store in enumerate(spec.data):
+        size = f"{store_size_gb(store.kind, store.size_gb):g} GB" + (" (assumed)" if store.size_gb is None else "")
+        engine = f", {store.engine}" if store.engine else ""
+        rows.append((f"data[{index}]", f"{store.name}: {store.kind}{engine}, {size}"))
+    for index, service in enumerate(spec.service_list):
+        exposure = "public" if service.public else "private"
+        rows.append((f"services[{index}]", f"{service.name}: port {service.port}, {exposure}"))
+    rows += [
+        ("budget.monthly_usd", f"{spec.budget.monthly_usd:,.2f}" if spec.budget else "not set"),
+        ("compliance", ", ".join(spec.compliance) or "none"),
+        ("edge", f"cdn {spec.edge.cdn}, waf {str(spec.edge.waf).lower()}"),
+        ("team.kubernetes", str(spec.team.kubernetes).lower()),
+        ("delivery", f"{spec.delivery.ci}, {spec.delivery.strategy}"),
+    ]
+    return rows

@@ -1,0 +1,59 @@
+"""Escaping filters: free text from a spec can never break or inject into the formats archgen writes.
+
+Each target gets its own function; templates apply them through the Jinja filters of the same names.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_BLOCK_START = re.compile(r"^(\s*)([#>]|[-+=](?=\s|$))")
+_MD_LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")
+
+
+def md(text: object) -> str:
+    """Inline Markdown: one line, Markdown punctuation backslash-escaped, HTML neutralised as entities."""
+    value = " ".join(str(text).split())
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _MD_INLINE.sub(r"\\\1", value)
+    # a leading "#", ">", "-" … or "1." would start a heading, quote or list; escape the marker's punctuation
+    value = _MD_BLOCK_START.sub(r"\1\\\2", value)
+    return _MD_LIST_NUMBER.sub(r"\1\\\2", value)
+
+
+def sentence(text: object) -> str:
+    """First letter upper-cased (decision rationales are written as clauses)."""
+    value = str(text)
+    return value[:1].upper() + value[1:]
+
+
+def md_paragraphs(text: object) -> str:
+    """Free text as Markdown paragraphs: blank lines kept as paragraph breaks, everything else escaped."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", str(text).strip()) if p.strip()]
+    return "\n\n".join(md(p) for p in paragraphs)
+
+
+def md_code(text: object) -> str:
+    """An inline code span that holds any text: the fence is longer than any backtick run inside it."""
+    value = " ".join(str(text).split())
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") or not value else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def json_string(text: object) -> str:
+    """A JSON (and YAML flow, and HCL) compatible double-quoted string literal."""
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def hcl_string(text: object) -> str:
+    """A quoted HCL string: JSON escapes plus HCL's template sequences ``${`` and ``%{`` neutralised."""
+    return json_string(text).replace("${", "$${").replace("%{", "%%{")
+
+
+def yaml_string(text: object) -> str:
+    """A double-quoted YAML scalar; JSON string syntax is valid YAML, with non-printables escaped."""
+    return json.dumps(str(text), ensure_ascii=True)
