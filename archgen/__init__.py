@@ -31,7 +31,26 @@ _EXPORTS = {
     "SpecError": "archgen.errors",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = [
+    "ArchgenError",
+    "Design",
+    "DesignOptions",
+    "DesignResult",
+    "Ranking",
+    "Spec",
+    "SpecError",
+    "UserError",
+    "__version__",
+    "blueprint_library",
+    "design",
+    "design_from_spec",
+    "load_spec",
+    "match_blueprints",
+    "parse_spec",
+    "plan_design",
+    "render_design",
+    "render_files",
+]
 
 
 def __getattr__(name: str) -> Any:

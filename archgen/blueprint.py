@@ -98,7 +98,10 @@ def load_blueprint(folder: Path) -> Blueprint:
         blueprint = Blueprint.model_validate(value)
     except ValidationError as exc:
         raise BlueprintError(problems_from(exc, value, marks, Blueprint)) from None
-    problems = [Problem(str(path), *marks.locate(loc), ".".join(map(str, loc)), msg) for loc, msg in _check(blueprint, folder.name)]
+    problems = [
+        Problem(str(path), *marks.locate(loc), ".".join(map(str, loc)), message)
+        for loc, message in _check(blueprint, folder.name)
+    ]
     if problems:
         raise BlueprintError(problems)
     readme = folder / "README.md"
@@ -107,9 +110,12 @@ def load_blueprint(folder: Path) -> Blueprint:
     return blueprint
 
 
-def _check(blueprint: Blueprint, folder: str) -> list[tuple[tuple[str | int, ...], str]]:
+Found = list[tuple[tuple[str | int, ...], str]]
+
+
+def _check(blueprint: Blueprint, folder: str) -> Found:
     """Rules the model alone cannot express: id matches the folder, known facts, kinds and component ids."""
-    found: list[tuple[tuple[str | int, ...], str]] = []
+    found: Found = []
     if blueprint.id != folder:
         found.append((("id",), f"{blueprint.id!r} must equal the folder name {folder!r}"))
     for loc, condition, allowed in _conditions(blueprint):
@@ -117,6 +123,11 @@ def _check(blueprint: Blueprint, folder: str) -> list[tuple[tuple[str | int, ...
             if name not in allowed:
                 guess = nearest(name, allowed)
                 found.append((loc, f"unknown fact {name!r}" + (f"; did you mean {guess!r}?" if guess else "")))
+    return found + _check_components(blueprint)
+
+
+def _check_components(blueprint: Blueprint) -> Found:
+    found: Found = []
     kinds = set(component_catalogue().kinds) | set(KIND_PLACEHOLDERS)
     ids = set()
     for index, component in enumerate(blueprint.components):

@@ -54,8 +54,10 @@ def reporting() -> Iterator[None]:
     except Exception as exc:
         if os.environ.get("ARCHGEN_DEBUG"):
             raise
-        warn(f"internal error: {type(exc).__name__}: {exc}\n(a bug in archgen; re-run with ARCHGEN_DEBUG=1 "
-             "for the traceback and please report it)")
+        warn(
+            f"internal error: {type(exc).__name__}: {exc}\n(a bug in archgen; re-run with ARCHGEN_DEBUG=1 "
+            "for the traceback and please report it)"
+        )
         raise typer.Exit(EXIT_INTERNAL) from None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
@@ -66,7 +66,7 @@ class Leaf(BaseModel):
         return passed, [Reason(text, passed)]
 
 
-class All(BaseModel):
+class AllOf(BaseModel):
     """Holds when every child holds."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -79,7 +79,7 @@ class All(BaseModel):
         return all(ok for ok, _ in results), [reason for _, reasons in results for reason in reasons]
 
 
-class Any_(BaseModel):
+class AnyOf(BaseModel):
     """Holds when at least one child holds."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -113,16 +113,17 @@ def _shape(value: Any) -> str:
             if key in value:
                 return key
         return "leaf"
-    for key, model in (("all", All), ("any", Any_), ("not", Not)):
+    for key, model in (("all", AllOf), ("any", AnyOf), ("not", Not)):
         if isinstance(value, model):
             return key
     return "leaf"
 
 
-Condition = Annotated[  # noqa: UP007 - a forward-referenced union needs the Union spelling
-    Union[
-        Annotated[All, Tag("all")], Annotated[Any_, Tag("any")], Annotated[Not, Tag("not")], Annotated[Leaf, Tag("leaf")]
-    ],
+Condition = Annotated[
+    Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[Leaf, Tag("leaf")],
     Discriminator(_shape),
 ]
 
@@ -133,7 +134,7 @@ def fields_in(condition: Condition) -> list[str]:
         return [condition.field]
     if isinstance(condition, Not):
         return fields_in(condition.not_)
-    children = condition.all if isinstance(condition, All) else condition.any
+    children = condition.all if isinstance(condition, AllOf) else condition.any
     return [name for child in children for name in fields_in(child)]
 
 
@@ -147,5 +148,5 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-for _model in (All, Any_, Not):
+for _model in (AllOf, AnyOf, Not):
     _model.model_rebuild()

@@ -50,7 +50,7 @@ class BlueprintError(ArchgenError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class NoBlueprintFits(UserError):
+class NoBlueprintFitsError(UserError):
     """Every blueprint in the library rejected the spec; the message carries each rejection reason."""
 
 

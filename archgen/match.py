@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from archgen.blueprint import Blueprint, blueprint_library
 from archgen.conditions import Reason
-from archgen.errors import NoBlueprintFits
+from archgen.errors import NoBlueprintFitsError
 from archgen.facts import spec_facts
 from archgen.spec import Spec
 
@@ -48,11 +48,11 @@ class Ranking:
 
     @property
     def best(self) -> BlueprintMatch:
-        """The winning blueprint; raises NoBlueprintFits when every blueprint was rejected."""
+        """The winning blueprint; raises NoBlueprintFitsError when every blueprint was rejected."""
         first = self.matches[0]
         if not first.fits:
             lines = [f"{m.blueprint.id}: {'; '.join(r.text for r in m.rejections)}" for m in self.matches]
-            raise NoBlueprintFits("no blueprint fits this spec:\n  " + "\n  ".join(lines))
+            raise NoBlueprintFitsError("no blueprint fits this spec:\n  " + "\n  ".join(lines))
         return first
 
 

@@ -1,5 +1,8 @@
-"""The AWS Region catalogue (``data/regions.yaml``): codes, legal geography, opt-in status and rough coordinates,
-used to validate specs and to pick the nearest recovery Region."""
+"""The AWS Region catalogue (``data/regions.yaml``).
+
+Codes, legal geography, opt-in status and rough coordinates, used to validate specs and to pick the nearest
+recovery Region.
+"""
 
 from __future__ import annotations
 

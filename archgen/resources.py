@@ -1,5 +1,8 @@
-"""Where archgen's shipped files live: ``templates/`` and ``blueprints/`` (top level in the repository, inside the
-package in a wheel) and ``archgen/data/`` (dated, sourced data files). Nothing is fetched at run time."""
+"""Where archgen's shipped files live.
+
+``templates/`` and ``blueprints/`` sit at the top level of the repository and inside the package in a wheel;
+``archgen/data/`` holds dated, sourced data files. Nothing is fetched at run time.
+"""
 
 from __future__ import annotations
 

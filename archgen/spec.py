@@ -23,7 +23,6 @@ CdnChoice = Literal["auto", "cloudfront", "cloudflare", "none"]
 
 DNS_LABEL = r"^[a-z]([a-z0-9-]*[a-z0-9])?$"
 IDENTIFIER = r"^[a-z][a-z0-9_-]*$"
-SPEC_VERSION = 1
 
 
 def _user_error(kind: str, message: str) -> PydanticCustomError:
@@ -164,7 +163,7 @@ class Spec(Section):
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="archgen spec v1")
 
-    version: Literal[1] = Field(default=SPEC_VERSION, description="Spec format version. Default 1.")
+    version: Literal[1] = Field(default=1, description="Spec format version. Default 1.")
     name: str = Field(
         min_length=1, max_length=32, pattern=DNS_LABEL, description="Service name: a lowercase DNS label, 1–32 chars."
     )
@@ -189,7 +188,8 @@ class Spec(Section):
     def _name_is_label(cls, value: Any) -> Any:
         if isinstance(value, str) and value and len(value) <= 32 and not re.fullmatch(DNS_LABEL, value):
             raise _user_error(
-                "dns_label", f"{value!r} is not a lowercase DNS label (a-z first; then a-z, 0-9 or '-'; not ending in '-')"
+                "dns_label",
+                f"{value!r} is not a lowercase DNS label (a-z first; then a-z, 0-9 or '-'; not ending in '-')",
             )
         return value
 

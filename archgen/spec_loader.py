@@ -69,9 +69,20 @@ def cross_field_problems(spec: Spec) -> list[tuple[Loc, str]]:
             guess = nearest(store.engine, info.engines)
             hint = f"; did you mean {guess!r}?" if guess else ""
             found.append(
-                (("data", index, "engine"), f"{store.engine!r} is not an engine for {store.kind} data "
-                 f"(one of: {', '.join(info.engines)}){hint}")
+                (
+                    ("data", index, "engine"),
+                    f"{store.engine!r} is not an engine for {store.kind} data "
+                    f"(one of: {', '.join(info.engines)}){hint}",
+                )
             )
+    if spec.workload == "static-site" and spec.edge.cdn == "none":
+        found.append(
+            (
+                ("edge", "cdn"),
+                "a static site needs a CDN: S3 website endpoints serve no HTTPS and need a public bucket "
+                "(use auto, cloudfront or cloudflare)",
+            )
+        )
     if spec.workload in ("web-api", "web-app") and not any(s.public for s in spec.service_list):
         found.append((("services",), f"a {spec.workload} needs at least one service with public: true"))
     return found

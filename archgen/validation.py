@@ -25,16 +25,18 @@ def _document_loc(document: Any, loc: tuple[str | int, ...]) -> Loc:
     """Drop the parts of a pydantic location that are not in the document (union tags such as ``leaf``)."""
     path: list[str | int] = []
     for index, part in enumerate(loc):
-        if isinstance(document, dict) and part in document:
+        if _has(document, part):
             document = document[part]
-        elif isinstance(document, list) and isinstance(part, int) and part < len(document):
-            document = document[part]
-        elif index == len(loc) - 1 and isinstance(document, dict):
-            pass  # the last part names a missing or unknown key: keep it
-        else:
-            continue
+        elif not (index == len(loc) - 1 and isinstance(document, dict)):
+            continue  # a union tag; the last part of a location may name a missing or unknown key, which stays
         path.append(part)
     return tuple(path)
+
+
+def _has(document: Any, part: str | int) -> bool:
+    if isinstance(document, dict):
+        return part in document
+    return isinstance(document, list) and isinstance(part, int) and part < len(document)
 
 
 def _problem(error: ErrorDetails, document: Any, marks: Marks, model: type[BaseModel]) -> Problem:
@@ -67,12 +69,9 @@ def _message(error: ErrorDetails, value: Any) -> str:
 
 def _value_at(document: Any, loc: Loc) -> Any:
     for part in loc:
-        if isinstance(document, dict) and part in document:
-            document = document[part]
-        elif isinstance(document, list) and isinstance(part, int) and part < len(document):
-            document = document[part]
-        else:
+        if not _has(document, part):
             return None
+        document = document[part]
     return document
 
 

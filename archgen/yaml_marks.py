@@ -70,8 +70,13 @@ class _Builder:
             where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
                 self.problems.append(
-                    Problem(self.marks.file, *where, dotted((*path, key)), "duplicate key (YAML would silently keep only "
-                            f"the last one); first defined on line {self.marks.keys[(*path, key)][0]}")
+                    Problem(
+                        self.marks.file,
+                        *where,
+                        dotted((*path, key)),
+                        "duplicate key (YAML would silently keep only "
+                        f"the last one); first defined on line {self.marks.keys[(*path, key)][0]}",
+                    )
                 )
                 continue
             self.marks.keys[(*path, key)] = where

@@ -28,7 +28,8 @@ def plan_design(spec: Spec, ranking: Ranking) -> Design:
     notes = Notes()
     compute = decide_compute(spec, ranking)
     regions = choose_regions(spec, notes)
-    strategy, _ = decide_dr_strategy(spec, compute.choice, regions.recovery is not None, notes)
+    strategy, estimate = decide_dr_strategy(spec, compute.choice, regions.recovery is not None, notes)
+    strategy_id = estimate.strategy
     check_slo_against_rto(spec, notes)
     decisions: dict[str, Decision] = {
         "compute": compute,
@@ -38,7 +39,13 @@ def plan_design(spec: Spec, ranking: Ranking) -> Design:
     }
     for index, store in enumerate(spec.data):
         decisions[f"data.{store.name}"] = decide_store(
-            index, store, spec, strategy.choice, compute.choice, regions.recovery is not None, notes  # type: ignore[arg-type]
+            index,
+            store,
+            spec,
+            strategy=strategy_id,
+            compute=compute.choice,
+            cross_region=regions.recovery is not None,
+            notes=notes,
         )
     facts = {
         **spec_facts(spec),
@@ -73,9 +80,7 @@ def plan_design(spec: Spec, ranking: Ranking) -> Design:
 
 def _score(match: BlueprintMatch) -> BlueprintScore:
     reasons = [("✓ " if r.passed else "✗ ") + r.text for r in match.requirements]
-    reasons += [
-        ("✓ " if r.passed else "✗ ") + f"{r.text} (+{p.weight})" for p in match.preferences for r in p.reasons
-    ]
+    reasons += [("✓ " if r.passed else "✗ ") + f"{r.text} (+{p.weight})" for p in match.preferences for r in p.reasons]
     return BlueprintScore(
         id=match.blueprint.id, title=match.blueprint.title, fits=match.fits, score=match.score, reasons=tuple(reasons)
     )
@@ -89,8 +94,10 @@ def _general_notes(spec: Spec, notes: Notes) -> None:
     if spec.budget is None:
         notes.ask("No budget was given: is there a monthly ceiling the design must fit?")
     if spec.compliance:
-        notes.ask(f"Which teams own the residual responsibilities of {', '.join(spec.compliance)} (the controls "
-                  "archgen cannot implement: processes, training, audits)?")
+        notes.ask(
+            f"Which teams own the residual responsibilities of {', '.join(spec.compliance)} (the controls "
+            "archgen cannot implement: processes, training, audits)?"
+        )
 
 
 __all__ = ["Component", "plan_design"]

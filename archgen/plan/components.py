@@ -1,5 +1,7 @@
-"""Expand the winning blueprint into concrete components and connections, in the primary Region and, as the DR
-strategy requires, in the recovery Region."""
+"""Expand the winning blueprint into concrete components and connections.
+
+Components go in the primary Region and, as the DR strategy requires, in the recovery Region.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +27,14 @@ def expand_components(
     edge = decisions["edge"].choice
     found: list[Component] = []
     if edge != "none":
-        found.append(Component(id="edge", kind=catalogue.edge_choices[edge], region=region,
-                               role="TLS termination, caching and DDoS absorption in front of the service"))
+        found.append(
+            Component(
+                id="edge",
+                kind=catalogue.edge_choices[edge],
+                region=region,
+                role="TLS termination, caching and DDoS absorption in front of the service",
+            )
+        )
     if spec.edge.waf:
         found.append(Component(id="waf", kind="waf", region=region, role="managed rule sets and rate limiting"))
     if compute != "none" and any(s.public for s in spec.service_list):
@@ -38,7 +46,9 @@ def expand_components(
     if any(catalogue.kinds[c.kind].in_vpc for c in found):
         found[:0] = [
             Component(id="network", kind="vpc", region=region, role="public and private subnets in each AZ"),
-            Component(id="nat", kind="nat-gateway", region=region, role="outbound internet access from private subnets"),
+            Component(
+                id="nat", kind="nat-gateway", region=region, role="outbound internet access from private subnets"
+            ),
         ]
     _check_unique(found)
     return found
@@ -49,17 +59,26 @@ def _expand(template: ComponentTemplate, spec: Spec, decisions: Mapping[str, Dec
     compute = decisions["compute"].choice
     if template.for_each == "stores":
         return [
-            Component(id=component_id(template.id, store.name),
-                      kind=catalogue.data_choices[decisions[f"data.{store.name}"].choice],
-                      region=region, role=template.role or f"{store.kind} data", properties={"store": store.name})
+            Component(
+                id=component_id(template.id, store.name),
+                kind=catalogue.data_choices[decisions[f"data.{store.name}"].choice],
+                region=region,
+                role=template.role or f"{store.kind} data",
+                properties={"store": store.name},
+            )
             for store in spec.data
         ]
     if template.for_each in ("services", "public_services"):
         services = [s for s in spec.service_list if s.public or template.for_each == "services"]
         kind = catalogue.compute[compute].service_kind if template.kind == "compute.service" else template.kind
         return [
-            Component(id=component_id(template.id, s.name), kind=kind, region=region, role=template.role,
-                      properties={"service": s.name, "port": s.port, "public": s.public})
+            Component(
+                id=component_id(template.id, s.name),
+                kind=kind,
+                region=region,
+                role=template.role,
+                properties={"service": s.name, "port": s.port, "public": s.public},
+            )
             for s in services
         ]
     return [Component(id=template.id, kind=template.kind, region=region, role=template.role)]
@@ -67,12 +86,24 @@ def _expand(template: ComponentTemplate, spec: Spec, decisions: Mapping[str, Dec
 
 def recovery_components(primary: list[Component], strategy: str, recovery: str | None) -> list[Component]:
     """What runs in the recovery Region (and the backup vaults) for this DR strategy."""
-    vaults = [Component(id="backups", kind="backup-vault", region=primary[0].region,
-                        role="AWS Backup vault and plan: point-in-time backups of every durable store")]
+    vaults = [
+        Component(
+            id="backups",
+            kind="backup-vault",
+            region=primary[0].region,
+            role="AWS Backup vault and plan: point-in-time backups of every durable store",
+        )
+    ]
     if recovery is None:
         return vaults
-    vaults.append(Component(id="backups-recovery", kind="backup-vault", region=recovery,
-                            role="cross-Region copies of every recovery point"))
+    vaults.append(
+        Component(
+            id="backups-recovery",
+            kind="backup-vault",
+            region=recovery,
+            role="cross-Region copies of every recovery point",
+        )
+    )
     if strategy == "backup-restore":
         return vaults
     settings = recovery_data().strategies[strategy]  # type: ignore[index]
@@ -87,8 +118,16 @@ def recovery_components(primary: list[Component], strategy: str, recovery: str |
         if kinds[component.kind].category == "compute" and component.kind not in ("ecs-cluster", "eks-cluster"):
             props["capacity_percent"] = capacity
             role += f" at {capacity}% capacity"
-        copies.append(component.model_copy(update={"id": f"{component.id}-recovery", "region": recovery,
-                                                   "role": role, "properties": {**component.properties, **props}}))
+        copies.append(
+            component.model_copy(
+                update={
+                    "id": f"{component.id}-recovery",
+                    "region": recovery,
+                    "role": role,
+                    "properties": {**component.properties, **props},
+                }
+            )
+        )
     return vaults + copies
 
 

@@ -44,7 +44,7 @@ def decide_compute(spec: Spec, ranking: Ranking) -> Decision:
 
 
 def peak_vcpus(spec: Spec, blueprint: Blueprint) -> float:
-    """vCPUs needed at peak from the blueprint's per-vCPU throughput assumption."""
+    """VCPUs needed at peak from the blueprint's per-vCPU throughput assumption."""
     return spec.traffic.peak_rps / float(blueprint.defaults.get("rps_per_vcpu", 100))
 
 
@@ -55,7 +55,9 @@ def _fit(choice: str, spec: Spec, blueprint: Blueprint) -> Fit:
 def _lambda(spec: Spec, blueprint: Blueprint) -> Fit:
     limit = float(blueprint.defaults.get("lambda_max_average_rps", 50))
     average = spec.traffic.average
-    big = [s.name for s in spec.service_list if (s.memory or 0) > LAMBDA_MAX_MEMORY_MIB or (s.cpu or 0) > LAMBDA_MAX_VCPU]
+    big = [
+        s.name for s in spec.service_list if (s.memory or 0) > LAMBDA_MAX_MEMORY_MIB or (s.cpu or 0) > LAMBDA_MAX_VCPU
+    ]
     if big:
         return False, f"{', '.join(big)} asks for more than Lambda's 10,240 MB / 6 vCPU"
     if average > limit:
@@ -131,8 +133,9 @@ def _why_pattern_lost(choice: str, ranking: Ranking) -> str:
     reasons = []
     for match in offering:
         if match.fits:
-            reasons.append(f"{match.blueprint.id} fits but ranked lower ({match.score} vs {ranking.best.score}): "
-                           f"{_missed(match)}")
+            reasons.append(
+                f"{match.blueprint.id} fits but ranked lower ({match.score} vs {ranking.best.score}): {_missed(match)}"
+            )
         else:
             reasons.append(f"{match.blueprint.id} does not fit: {'; '.join(r.text for r in match.rejections)}")
     return ". ".join(reasons)

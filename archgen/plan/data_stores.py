@@ -1,5 +1,8 @@
-"""One decision per data store: the cheapest AWS choice that holds the data, meets the SLO, and can replicate to the
-recovery Region fast enough for the chosen DR strategy."""
+"""One decision per data store.
+
+The cheapest AWS choice that holds the data, meets the SLO, and can replicate to the recovery Region fast enough
+for the chosen DR strategy.
+"""
 
 from __future__ import annotations
 
@@ -14,35 +17,41 @@ from archgen.spec import DataStore, Spec
 
 
 def decide_store(
-    index: int, store: DataStore, spec: Spec, strategy: StrategyId, compute: str, cross_region: bool, notes: Notes
+    index: int, store: DataStore, spec: Spec, *, strategy: StrategyId, compute: str, cross_region: bool, notes: Notes
 ) -> Decision:
     """Choose the AWS service for ``store``."""
     table = data_kind_table()
     info = table.kinds[store.kind]
     engine = store.engine or info.default_engine
     candidates = info.engines[engine]
-    verdicts = {choice: _problems(choice, store, spec, strategy, compute, cross_region) for choice in candidates}
+    verdicts = {
+        choice: _problems(choice, store, spec, strategy=strategy, compute=compute, cross_region=cross_region)
+        for choice in candidates
+    }
     fitting = [c for c in candidates if not verdicts[c]]
     chosen = fitting[0] if fitting else candidates[-1]
     if not fitting:
-        notes.risk(f"data.{store.name}: no choice meets every requirement; {chosen} comes closest "
-                   f"({'; '.join(verdicts[chosen])}).")
-    rationale = f"{table.summaries[chosen]}. " + _why(chosen, store, spec, strategy, cross_region, len(candidates) > 1)
+        notes.risk(
+            f"data.{store.name}: no choice meets every requirement; {chosen} comes closest "
+            f"({'; '.join(verdicts[chosen])})."
+        )
+    why = _why(chosen, store, spec, strategy=strategy, cross_region=cross_region, several=len(candidates) > 1)
+    rationale = f"{table.summaries[chosen]}. {why}"
     replication = recovery_data().replication[chosen]
     if cross_region and replication.lag_seconds > spec.availability.rpo and not verdicts[chosen]:
         notes.risk(f"data.{store.name}: {replication.how}; the guaranteed bound is above the RPO.")
+    costlier = f"meets the requirements too but costs more than {chosen}"
     alternatives = [
-        Alternative(choice=c, why_not="; ".join(verdicts[c]) or f"meets the requirements too but costs more than {chosen}")
-        for c in candidates
-        if c != chosen
+        Alternative(choice=c, why_not="; ".join(verdicts[c]) or costlier) for c in candidates if c != chosen
     ]
     for other, choices in info.engines.items():
         if other != engine:
             why = f"the spec asks for {engine}" if store.engine else f"{engine} is the default for {store.kind} data"
             alternatives += [Alternative(choice=c, why_not=f"{why}; set engine: {other} to use it") for c in choices]
     if store.size_gb is None:
-        notes.assume(f"data.{store.name}: size not given; assumed {store_size_gb(store.kind, None):g} GB for "
-                     f"{store.kind} data.")
+        notes.assume(
+            f"data.{store.name}: size not given; assumed {store_size_gb(store.kind, None):g} GB for {store.kind} data."
+        )
     return Decision(
         choice=chosen,
         rationale=rationale,
@@ -52,7 +61,7 @@ def decide_store(
 
 
 def _problems(
-    choice: str, store: DataStore, spec: Spec, strategy: StrategyId, compute: str, cross_region: bool
+    choice: str, store: DataStore, spec: Spec, *, strategy: StrategyId, compute: str, cross_region: bool
 ) -> list[str]:
     """Why ``choice`` cannot serve this store (empty when it can)."""
     found = []
@@ -66,15 +75,21 @@ def _problems(
     if cross_region and strategy != "backup-restore":
         replication = recovery_data().replication[choice]
         if strategy == "active-active" and store.kind == "relational" and choice.startswith("rds-"):
-            found.append("RDS has a single writer and no multi-Region write path; active/active needs Aurora Global "
-                         "Database with write forwarding or a multi-writer store")
+            found.append(
+                "RDS has a single writer and no multi-Region write path; active/active needs Aurora Global "
+                "Database with write forwarding or a multi-writer store"
+            )
         elif replication.lag_seconds > spec.availability.rpo and store.kind in ("relational", "cache", "document"):
-            found.append(f"cross-Region lag of about {format_duration(replication.lag_seconds)} exceeds the RPO "
-                         f"({format_duration(spec.availability.rpo)})")
+            found.append(
+                f"cross-Region lag of about {format_duration(replication.lag_seconds)} exceeds the RPO "
+                f"({format_duration(spec.availability.rpo)})"
+            )
         rto = estimate(strategy, spec, compute, replication.promote_seconds).rto_seconds
         if rto > spec.availability.rto:
-            found.append(f"promotion takes about {format_duration(replication.promote_seconds)}, putting the RTO at "
-                         f"{format_duration(rto)} (target {format_duration(spec.availability.rto)})")
+            found.append(
+                f"promotion takes about {format_duration(replication.promote_seconds)}, putting the RTO at "
+                f"{format_duration(rto)} (target {format_duration(spec.availability.rto)})"
+            )
     return found
 
 
@@ -86,7 +101,7 @@ def _best_sla(choice: str) -> float | None:
     return sla.regional if sla.regional is not None else sla.multi_az
 
 
-def _why(choice: str, store: DataStore, spec: Spec, strategy: StrategyId, cross_region: bool, several: bool) -> str:
+def _why(choice: str, store: DataStore, spec: Spec, *, strategy: StrategyId, cross_region: bool, several: bool) -> str:
     size = store_size_gb(store.kind, store.size_gb)
     parts = [f"Holds {size:g} GB"]
     sla = _best_sla(choice)

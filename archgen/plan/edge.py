@@ -12,10 +12,9 @@ DRIVERS = ("edge.cdn", "edge.waf", "workload", "traffic.global_users", "services
 def decide_edge(spec: Spec, compute: str) -> Decision:
     """Honour an explicit ``edge.cdn``; under ``auto`` put a CDN in front only where it earns its cost."""
     if spec.edge.cdn != "auto":
-        chosen = spec.edge.cdn
-        reason = f"edge.cdn asks for {chosen}"
-        others = {c: f"edge.cdn asks for {chosen}" for c in EDGE_CHOICES}
-        return _decision(chosen, f"{reason}; {_what(chosen, spec)}", others)
+        wanted: str = spec.edge.cdn
+        others = {c: f"edge.cdn asks for {wanted}" for c in EDGE_CHOICES}
+        return _decision(wanted, f"edge.cdn asks for {wanted}; {_what(wanted, spec)}", others)
     chosen, reason = _auto(spec, compute)
     others = {
         "cloudfront": "no public endpoint that benefits from a CDN: responses are dynamic and users regional; "
@@ -30,19 +29,30 @@ def decide_edge(spec: Spec, compute: str) -> Decision:
 def _auto(spec: Spec, compute: str) -> tuple[str, str]:
     public = any(service.public for service in spec.service_list)
     if spec.workload == "static-site":
-        return "cloudfront", "a static site is served from a private bucket through CloudFront with origin access " \
-                             "control: TLS, caching and no public bucket"
+        return (
+            "cloudfront",
+            "a static site is served from a private bucket through CloudFront with origin access "
+            "control: TLS, caching and no public bucket",
+        )
     if not public:
         return "none", "no public service: nothing faces the internet, so there is nothing to put a CDN in front of"
     if spec.edge.waf and compute == "lambda":
-        return "cloudfront", "edge.waf is set and API Gateway HTTP APIs cannot take a WAF web ACL; CloudFront can, " \
-                             "and it terminates TLS near users"
+        return (
+            "cloudfront",
+            "edge.waf is set and API Gateway HTTP APIs cannot take a WAF web ACL; CloudFront can, "
+            "and it terminates TLS near users",
+        )
     if spec.workload == "web-app":
-        return "cloudfront", "a web app serves static assets that cache at the edge; CloudFront terminates TLS " \
-                             "near users and absorbs DDoS (Shield Standard)"
+        return (
+            "cloudfront",
+            "a web app serves static assets that cache at the edge; CloudFront terminates TLS "
+            "near users and absorbs DDoS (Shield Standard)",
+        )
     if spec.traffic.global_users:
-        return "cloudfront", "users are global: CloudFront terminates TLS near them and carries requests over " \
-                             "the AWS backbone"
+        return (
+            "cloudfront",
+            "users are global: CloudFront terminates TLS near them and carries requests over the AWS backbone",
+        )
     return "none", "a regional API whose responses are dynamic gains little from a CDN; the " + (
         "API Gateway endpoint" if compute == "lambda" else "load balancer"
     ) + " terminates TLS" + (", with AWS WAF attached to it" if spec.edge.waf else "")
@@ -50,7 +60,9 @@ def _auto(spec: Spec, compute: str) -> tuple[str, str]:
 
 def _what(chosen: str, spec: Spec) -> str:
     if chosen == "cloudflare":
-        return "proxied DNS, TLS, caching" + (" and the WAF managed ruleset with rate limiting" if spec.edge.waf else "")
+        return "proxied DNS, TLS, caching" + (
+            " and the WAF managed ruleset with rate limiting" if spec.edge.waf else ""
+        )
     if chosen == "cloudfront":
         return "TLS at the edge, caching, origin access control" + (" and an AWS WAF web ACL" if spec.edge.waf else "")
     return "clients reach the regional endpoint directly"

@@ -111,14 +111,18 @@ def decide_dr_strategy(spec: Spec, compute: str, has_recovery_region: bool, note
         if other.strategy == chosen.strategy:
             continue
         if other.meets(spec) and has_recovery_region:
-            why = f"also meets the objectives but runs more ({strategies[other.strategy].runs_in_recovery_region}) " \
-                  "and costs more; REL13-BP02 advises against a stricter strategy than needed"
+            why = (
+                f"also meets the objectives but runs more ({strategies[other.strategy].runs_in_recovery_region}) "
+                "and costs more; REL13-BP02 advises against a stricter strategy than needed"
+            )
         elif not has_recovery_region:
             why = "needs a second Region, and none is permitted"
         else:
             why = f"misses {target}: {other.arithmetic()}"
         alternatives.append(Alternative(choice=other.strategy, why_not=why))
-    return Decision(choice=chosen.strategy, rationale=rationale, drivers=DRIVERS, alternatives=tuple(alternatives)), chosen
+    return Decision(
+        choice=chosen.strategy, rationale=rationale, drivers=DRIVERS, alternatives=tuple(alternatives)
+    ), chosen
 
 
 def check_slo_against_rto(spec: Spec, notes: Notes) -> None:

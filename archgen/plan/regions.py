@@ -60,7 +60,8 @@ def choose_regions(spec: Spec, notes: Notes) -> RegionChoice:
         Alternative(
             choice=r.code,
             why_not=verdicts[r.code]
-            or f"{primary.distance_km(r):,.0f} km from {primary.code}, farther than {recovery.code} ({distance:,.0f} km)",
+            or f"{primary.distance_km(r):,.0f} km from {primary.code}, farther than "
+            f"{recovery.code} ({distance:,.0f} km)",
         )
         for r in others[:6]
         if r.code != recovery.code

@@ -16,8 +16,11 @@ def decide_multi_az(spec: Spec, components: list[Component]) -> Decision:
     """Multi-AZ or not, from the SLO and the single-AZ SLAs of the zonal components."""
     kinds = component_catalogue().kinds
     zonal = sorted(
-        {(kinds[c.kind].sla.single_az or 0.0, kinds[c.kind].title)
-         for c in components if (sla := kinds[c.kind].sla) and sla.single_az is not None}
+        {
+            (sla.single_az, kinds[c.kind].title)
+            for c in components
+            if (sla := kinds[c.kind].sla) is not None and sla.single_az is not None
+        }
     )
     slo = spec.availability.slo
     drivers = ("availability.slo",)
@@ -37,8 +40,10 @@ def decide_multi_az(spec: Spec, components: list[Component]) -> Decision:
             "tiers get a standby in a second AZ, tasks spread across AZs, and each AZ gets its own NAT gateway",
             drivers=drivers,
             alternatives=(
-                Alternative(choice="false", why_not=f"{weakest} in one AZ is only held to {weakest_sla:g}%, below "
-                            f"the {slo:g}% SLO"),
+                Alternative(
+                    choice="false",
+                    why_not=f"{weakest} in one AZ is only held to {weakest_sla:g}%, below the {slo:g}% SLO",
+                ),
             ),
         )
     return Decision(
@@ -47,7 +52,8 @@ def decide_multi_az(spec: Spec, components: list[Component]) -> Decision:
         f"{weakest_sla:g}%), so standbys and per-AZ NAT gateways would cost without being needed",
         drivers=drivers,
         alternatives=(
-            Alternative(choice="true", why_not="doubles database and NAT cost for availability the SLO does not ask "
-                        "for"),
+            Alternative(
+                choice="true", why_not="doubles database and NAT cost for availability the SLO does not ask for"
+            ),
         ),
     )

@@ -33,8 +33,9 @@ def render_files(design: Design, targets: tuple[str, ...] = DEFAULT_TARGETS) -> 
     return {name: text.encode("utf-8") for name, text in sorted(files.items())}
 
 
-def render_design(design: Design, out: Path, *, force: bool = False,
-                  targets: tuple[str, ...] = DEFAULT_TARGETS) -> list[str]:
+def render_design(
+    design: Design, out: Path, *, force: bool = False, targets: tuple[str, ...] = DEFAULT_TARGETS
+) -> list[str]:
     """Write the design into ``out`` atomically; return the relative paths written."""
     files = render_files(design, targets)
     write_tree(out, files, force=force)

@@ -24,14 +24,20 @@ def requirement_rows(spec: Spec) -> list[tuple[str, str]]:
     rows = [
         ("workload", spec.workload),
         ("traffic.peak_rps", f"{traffic.peak_rps:g}"),
-        ("traffic.average_rps", f"{traffic.average:g}" + (" (default: peak ÷ 4)" if traffic.average_rps is None else "")),
+        (
+            "traffic.average_rps",
+            f"{traffic.average:g}" + (" (default: peak ÷ 4)" if traffic.average_rps is None else ""),
+        ),
         ("traffic.avg_response_kb", f"{traffic.avg_response_kb:g}"),
         ("traffic.global_users", str(traffic.global_users).lower()),
         ("availability.slo", f"{availability.slo:g}%"),
         ("availability.rto", format_duration(availability.rto)),
         ("availability.rpo", format_duration(availability.rpo)),
         ("regions.primary", spec.regions.primary),
-        ("regions.allowed", ", ".join(spec.regions.allowed) if spec.regions.allowed else "any in the primary's geography"),
+        (
+            "regions.allowed",
+            ", ".join(spec.regions.allowed) if spec.regions.allowed else "any in the primary's geography",
+        ),
     ]
     for index, store in enumerate(spec.data):
         size = f"{store_size_gb(store.kind, store.size_gb):g} GB" + (" (assumed)" if store.size_gb is None else "")

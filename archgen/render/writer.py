@@ -61,9 +61,7 @@ def _preflight(out: Path, files: Mapping[str, bytes], force: bool) -> list[str]:
         return []
     if not out.is_dir():
         raise OutputExistsError(f"{out} exists and is not a folder; choose another --out")
-    present = sorted(
-        path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file() or path.is_symlink()
-    )
+    present = sorted(path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file() or path.is_symlink())
     if not present or force:
         return []
     manifest_path = out / MANIFEST
@@ -76,7 +74,8 @@ def _preflight(out: Path, files: Mapping[str, bytes], force: bool) -> list[str]:
     except (OSError, ValueError):
         manifest = {}
     changed = [
-        name for name in present
+        name
+        for name in present
         if name in manifest and hashlib.sha256((out / name).read_bytes()).hexdigest() != manifest[name]
     ]
     theirs = [name for name in present if name not in manifest and name != MANIFEST]
