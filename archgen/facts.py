@@ -42,6 +42,22 @@ DECISION_FACTS: dict[str, str] = {
 
 ALL_FACTS = {**SPEC_FACTS, **DECISION_FACTS}
 
+# Derived facts and the spec field each comes from (for decision drivers); other facts are spec fields already.
+_DERIVED_FROM = {
+    "availability.rto_seconds": "availability.rto",
+    "availability.rpo_seconds": "availability.rpo",
+    "data.kinds": "data",
+    "data.count": "data",
+    "data.total_gb": "data",
+    "services.count": "services",
+    "services.public_count": "services",
+}
+
+
+def spec_field(fact: str) -> str:
+    """The spec field a fact is read from."""
+    return _DERIVED_FROM.get(fact, fact)
+
 
 def spec_facts(spec: Spec) -> dict[str, Any]:
     """The facts about ``spec`` that blueprint conditions may read."""

@@ -10,7 +10,9 @@ import math
 from collections.abc import Callable
 
 from archgen.blueprint import Blueprint
+from archgen.conditions import Condition, fields_in
 from archgen.design import Alternative, Decision
+from archgen.facts import spec_field
 from archgen.match import BlueprintMatch, Ranking
 from archgen.spec import Spec
 
@@ -35,12 +37,22 @@ def decide_compute(spec: Spec, ranking: Ranking) -> Decision:
         else:
             why = _why_pattern_lost(choice, ranking)
         alternatives.append(Alternative(choice=choice, why_not=why))
+    winner = ranking.best
+    held = [r.text for p in winner.preferences if p.held for r in p.reasons if r.passed]
+    why_pattern = f"The {best.id} pattern won the match with score {winner.score}" + (
+        f" ({'; '.join(held)})" if held else ""
+    )
+    read = sorted({spec_field(name) for condition in _conditions_of(best) for name in fields_in(condition)})
     return Decision(
         choice=chosen,
-        rationale=f"{best.title}: {verdicts[chosen][1]}",
-        drivers=_DRIVERS[chosen],
+        rationale=f"{verdicts[chosen][1]}. {why_pattern}",
+        drivers=tuple(dict.fromkeys([*_DRIVERS[chosen], *read])),
         alternatives=tuple(alternatives),
     )
+
+
+def _conditions_of(blueprint: Blueprint) -> list[Condition]:
+    return [blueprint.requires, *(p.when for p in blueprint.prefers)]
 
 
 def peak_vcpus(spec: Spec, blueprint: Blueprint) -> float:
