@@ -50,6 +50,7 @@ class Replication(BaseModel):
     lag_seconds: int
     promote_seconds: int
     how: str
+    replicates: bool = True
 
 
 class RecoveryData(BaseModel):

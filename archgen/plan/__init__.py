@@ -56,7 +56,7 @@ def plan_design(spec: Spec, ranking: Ranking) -> Design:
     primary = expand_components(spec, best, decisions, facts, spec.regions.primary)
     multi_az = decide_multi_az(spec, primary)
     decisions["multi_az"] = multi_az
-    components = primary + recovery_components(primary, strategy.choice, regions.recovery)
+    components = primary + recovery_components(primary, spec.regions.primary, strategy.choice, regions.recovery)
     _general_notes(spec, notes)
     return Design(
         archgen_version=__version__,
@@ -69,7 +69,7 @@ def plan_design(spec: Spec, ranking: Ranking) -> Design:
         regions=tuple(r for r in (spec.regions.primary, regions.recovery) if r),
         multi_az=multi_az.choice == "true",
         components=tuple(components),
-        connections=tuple(expand_connections(best, components, decisions)),
+        connections=tuple(expand_connections(best, components, decisions, spec.regions.primary)),
         ranking=tuple(_score(m) for m in ranking.matches),
         assumptions=tuple(notes.assumptions),
         risks=tuple(notes.risks),
@@ -93,6 +93,11 @@ def _general_notes(spec: Spec, notes: Notes) -> None:
         notes.assume(f"services not given; one service named {spec.name!r} on port 8080.")
     if spec.budget is None:
         notes.ask("No budget was given: is there a monthly ceiling the design must fit?")
+    if len(spec.service_list) > 1 and spec.data:
+        notes.ask(
+            "Which service uses which data store? The spec does not say, so every service may reach every store; "
+            "narrowing this tightens security groups and IAM policies."
+        )
     if spec.compliance:
         notes.ask(
             f"Which teams own the residual responsibilities of {', '.join(spec.compliance)} (the controls "

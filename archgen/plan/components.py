@@ -16,6 +16,7 @@ from archgen.recovery_data import recovery_data
 from archgen.spec import Spec
 
 Props = dict[str, str | int | float | bool]
+GLOBAL = "global"  # the region of edge services that serve every Region (CloudFront, Cloudflare, their WAF)
 
 
 def expand_components(
@@ -31,12 +32,13 @@ def expand_components(
             Component(
                 id="edge",
                 kind=catalogue.edge_choices[edge],
-                region=region,
+                region=GLOBAL,
                 role="TLS termination, caching and DDoS absorption in front of the service",
             )
         )
     if spec.edge.waf:
-        found.append(Component(id="waf", kind="waf", region=region, role="managed rule sets and rate limiting"))
+        where, scope = (GLOBAL, f"at the {edge} edge") if edge != "none" else (region, "on the entry point")
+        found.append(Component(id="waf", kind="waf", region=where, role=f"managed rule sets and rate limiting {scope}"))
     if compute != "none" and any(s.public for s in spec.service_list):
         entry = catalogue.compute[compute].public_entry
         found.append(Component(id="entry", kind=entry, region=region, role="HTTPS entry point for public services"))
@@ -84,13 +86,13 @@ def _expand(template: ComponentTemplate, spec: Spec, decisions: Mapping[str, Dec
     return [Component(id=template.id, kind=template.kind, region=region, role=template.role)]
 
 
-def recovery_components(primary: list[Component], strategy: str, recovery: str | None) -> list[Component]:
+def recovery_components(primary: list[Component], region: str, strategy: str, recovery: str | None) -> list[Component]:
     """What runs in the recovery Region (and the backup vaults) for this DR strategy."""
     vaults = [
         Component(
             id="backups",
             kind="backup-vault",
-            region=primary[0].region,
+            region=region,
             role="AWS Backup vault and plan: point-in-time backups of every durable store",
         )
     ]
@@ -111,8 +113,8 @@ def recovery_components(primary: list[Component], strategy: str, recovery: str |
     kinds = component_catalogue().kinds
     copies = []
     for component in primary:
-        if component.kind in ("waf", "cloudfront", "cloudflare-zone"):
-            continue  # global edge services serve both Regions
+        if component.region == GLOBAL:
+            continue  # edge services serve both Regions
         props: Props = {"replica_of": component.id}
         role = f"recovery copy of {component.id}"
         if kinds[component.kind].category == "compute" and component.kind not in ("ecs-cluster", "eks-cluster"):
@@ -132,12 +134,11 @@ def recovery_components(primary: list[Component], strategy: str, recovery: str |
 
 
 def expand_connections(
-    blueprint: Blueprint, components: list[Component], decisions: Mapping[str, Decision]
+    blueprint: Blueprint, components: list[Component], decisions: Mapping[str, Decision], region: str
 ) -> list[Connection]:
     """The blueprint's edges between the components that exist, plus replication and backup copies."""
-    primary_region = components[0].region
     kinds = component_catalogue().kinds
-    primary = [c for c in components if c.region == primary_region and c.kind != "backup-vault"]
+    primary = [c for c in components if c.region in (region, GLOBAL) and c.kind != "backup-vault"]
     groups = {
         "edge": [c.id for c in primary if c.id == "edge"],
         "entry": [c.id for c in primary if c.id == "entry"],
@@ -160,8 +161,9 @@ def expand_connections(
         origin = component.properties.get("replica_of")
         store = component.properties.get("store")
         if isinstance(origin, str) and isinstance(store, str):
-            how = replication[decisions[f"data.{store}"].choice].how.split(" (")[0]
-            found.append(Connection(source=origin, target=component.id, label=how))
+            figures = replication[decisions[f"data.{store}"].choice]
+            if figures.replicates:
+                found.append(Connection(source=origin, target=component.id, label=figures.how.split(" (")[0]))
     if any(c.id == "backups-recovery" for c in components):
         found.append(Connection(source="backups", target="backups-recovery", label="cross-Region copy"))
     return found
