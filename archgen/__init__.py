@@ -7,7 +7,18 @@ Names resolve lazily (PEP 562) so that ``import archgen`` and ``archgen --help``
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the real names, for type checkers; at run time they resolve lazily below
+    from archgen.api import DesignOptions, DesignResult, design, design_from_spec
+    from archgen.blueprint import blueprint_library
+    from archgen.design import Design
+    from archgen.errors import ArchgenError, SpecError, UserError
+    from archgen.match import Ranking, match_blueprints
+    from archgen.plan import plan_design
+    from archgen.render import render_design, render_files
+    from archgen.spec import Spec
+    from archgen.spec_loader import load_spec, parse_spec
 
 __version__ = "0.1.0"
 

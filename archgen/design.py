@@ -75,6 +75,7 @@ class Design(Frozen):
     blueprint: str
     blueprint_title: str
     blueprint_source: str
+    blueprint_source_title: str
     decisions: dict[str, Decision]
     regions: tuple[str, ...]
     multi_az: bool

@@ -114,13 +114,10 @@ def _default(field: dict[str, Any]) -> str:
     if "default" not in field:
         return ""
     value = field["default"]
-    if value is None:
-        return "not set"
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}`"
-    if value in ([], {}):
-        return "empty" if value == [] else ""
-    return f"`{value}`"
+    if isinstance(value, dict):
+        return "see below" if value else ""
+    special = {"None": "not set", "": "empty", "[]": "empty", "True": "`true`", "False": "`false`"}
+    return special.get(str(value), f"`{value}`")
 
 
 def _text(field: dict[str, Any], nested: dict[str, Any] | None) -> str:

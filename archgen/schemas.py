@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from archgen import __version__
-from archgen.design import Design
+from archgen.design import SCHEMA_VERSION, Design
 from archgen.spec import Spec
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -21,5 +21,9 @@ def design_json_schema() -> dict[str, Any]:
     """The schema of design.json (``artifacts`` is added by the renderer)."""
     schema = Design.model_json_schema(by_alias=True, mode="serialization")
     schema["properties"]["artifacts"] = {"type": "array", "items": {"type": "string"}, "title": "Artifacts"}
-    schema["required"] = sorted({*schema.get("required", []), "artifacts"})
+    schema["properties"]["schema_version"]["const"] = SCHEMA_VERSION
+    # design.json always carries every key (null where a later release fills it in), so all are required
+    schema["required"] = sorted(schema["properties"])
+    for definition in schema.get("$defs", {}).values():
+        definition["required"] = sorted(definition.get("properties", {}))
     return {"$schema": SCHEMA_DIALECT, "$id": f"https://archgen.dev/schema/design-v1-{__version__}.json", **schema}

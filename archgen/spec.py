@@ -179,9 +179,9 @@ class Spec(Section):
     )
     budget: Budget | None = Field(default=None, description="Monthly budget. Optional.")
     compliance: tuple[Compliance, ...] = Field(default=(), description="Compliance regimes that apply.")
-    edge: Edge = Field(default_factory=Edge)
-    team: Team = Field(default_factory=Team)
-    delivery: Delivery = Field(default_factory=Delivery)
+    edge: Edge = Field(default=Edge(), description="CDN and web application firewall.")
+    team: Team = Field(default=Team(), description="What the team already runs.")
+    delivery: Delivery = Field(default=Delivery(), description="How changes ship.")
 
     @field_validator("name", mode="before")
     @classmethod

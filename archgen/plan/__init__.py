@@ -65,6 +65,7 @@ def plan_design(spec: Spec, ranking: Ranking) -> Design:
         blueprint=best.id,
         blueprint_title=best.title,
         blueprint_source=best.source.url,
+        blueprint_source_title=best.source.title,
         decisions=decisions,
         regions=tuple(r for r in (spec.regions.primary, regions.recovery) if r),
         multi_az=multi_az.choice == "true",

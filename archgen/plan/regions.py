@@ -30,16 +30,19 @@ def choose_regions(spec: Spec, notes: Notes) -> RegionChoice:
     others = sorted(
         (r for r in catalogue.regions if r.code != primary.code), key=lambda r: (primary.distance_km(r), r.code)
     )
-    verdicts = {region.code: _permitted(region, primary, spec) for region in others}
+    verdicts = {region.code: _permitted(region, primary, spec, widened=False) for region in others}
     candidates = [r for r in others if verdicts[r.code] is None]
-    if not candidates and spec.regions.allowed is None and "gdpr" not in spec.compliance:
-        candidates = [r for r in others if not r.opt_in or primary.opt_in]
+    widened = not candidates and spec.regions.allowed is None and "gdpr" not in spec.compliance
+    if widened:
+        verdicts = {region.code: _permitted(region, primary, spec, widened=True) for region in others}
+        candidates = [r for r in others if verdicts[r.code] is None]
         if candidates:
             notes.risk(
                 f"{primary.code} has no other Region in its geography ({primary.geography}); the recovery Region "
                 f"{candidates[0].code} is outside it. Confirm the data may be stored there."
             )
     drivers = ("regions.primary", "regions.allowed", "compliance")
+    limit = _limit(spec, primary, widened=widened)
     if not candidates:
         notes.risk(
             f"No second Region is permitted, so a Region-wide outage of {primary.code} cannot be recovered "
@@ -49,7 +52,7 @@ def choose_regions(spec: Spec, notes: Notes) -> RegionChoice:
             None,
             Decision(
                 choice=primary.code,
-                rationale=f"only {primary.code} is permitted ({_limit(spec)}), so the design stays in one Region",
+                rationale=f"only {primary.code} is permitted ({limit}), so the design stays in one Region",
                 drivers=drivers,
                 alternatives=tuple(Alternative(choice=r.code, why_not=str(verdicts[r.code])) for r in others[:3]),
             ),
@@ -72,7 +75,7 @@ def choose_regions(spec: Spec, notes: Notes) -> RegionChoice:
             choice=f"{primary.code} + {recovery.code}",
             rationale=(
                 f"primary {primary.code} ({primary.name}) as specified; recovery Region {recovery.code} "
-                f"({recovery.name}) is the nearest permitted Region, about {distance:,.0f} km away ({_limit(spec)}); "
+                f"({recovery.name}) is the nearest permitted Region, about {distance:,.0f} km away ({limit}); "
                 "nearby keeps replication lag and inter-Region latency low while staying a separate failure domain"
             ),
             drivers=drivers,
@@ -81,18 +84,20 @@ def choose_regions(spec: Spec, notes: Notes) -> RegionChoice:
     )
 
 
-def _permitted(region: Region, primary: Region, spec: Spec) -> str | None:
+def _permitted(region: Region, primary: Region, spec: Spec, *, widened: bool) -> str | None:
     """None when ``region`` may host the recovery copy, else why not."""
     if spec.regions.allowed is not None:
         return None if region.code in spec.regions.allowed else "not in regions.allowed"
-    if region.geography != primary.geography:
+    if region.geography != primary.geography and not widened:
         return f"outside the primary's geography ({region.geography}, not {primary.geography})"
     if region.opt_in and not primary.opt_in:
         return "an opt-in Region (must be enabled per account); list it in regions.allowed to use it"
     return None
 
 
-def _limit(spec: Spec) -> str:
+def _limit(spec: Spec, primary: Region, *, widened: bool) -> str:
     if spec.regions.allowed is not None:
         return f"regions.allowed: {', '.join(spec.regions.allowed)}"
+    if widened:
+        return f"no other Region shares the primary's geography ({primary.geography}) without opting in"
     return "same geography as the primary, as no regions.allowed list is given"
