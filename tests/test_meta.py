@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from archgen.api import design_from_spec
 from archgen.blueprint import KIND_PLACEHOLDERS, blueprint_library
 from archgen.components import component_catalogue
 from archgen.data_kinds import data_kind_table
@@ -26,8 +27,6 @@ def test_library_has_the_founding_patterns() -> None:
 
 def test_every_blueprint_has_a_readme_and_an_example_that_picks_it() -> None:
     picked = set()
-    from archgen import design_from_spec
-
     for path in EXAMPLES.glob("*.yaml"):
         _, design = design_from_spec(load_spec(path))
         picked.add(design.blueprint)
