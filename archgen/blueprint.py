@@ -20,7 +20,7 @@ from archgen.facts import ALL_FACTS, SPEC_FACTS
 from archgen.resources import blueprints_dir
 from archgen.suggest import nearest
 from archgen.validation import problems_from
-from archgen.yaml_marks import load_yaml
+from archgen.yaml_marks import dotted, load_yaml
 
 # Placeholders a blueprint component may use instead of a fixed kind; the planner resolves them from decisions.
 KIND_PLACEHOLDERS = ("compute.service", "data.store", "edge.cdn", "compute.entry")
@@ -99,8 +99,7 @@ def load_blueprint(folder: Path) -> Blueprint:
     except ValidationError as exc:
         raise BlueprintError(problems_from(exc, value, marks, Blueprint)) from None
     problems = [
-        Problem(str(path), *marks.locate(loc), ".".join(map(str, loc)), message)
-        for loc, message in _check(blueprint, folder.name)
+        Problem(str(path), *marks.locate(loc), dotted(loc), message) for loc, message in _check(blueprint, folder.name)
     ]
     if problems:
         raise BlueprintError(problems)

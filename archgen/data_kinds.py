@@ -33,6 +33,7 @@ class DataKindTable(BaseModel):
     kinds: dict[str, DataKindInfo]
     max_size_gb: dict[str, float]
     summaries: dict[str, str]
+    considered: dict[str, dict[str, str]]
 
     @model_validator(mode="after")
     def _every_choice_described(self) -> DataKindTable:
@@ -40,6 +41,10 @@ class DataKindTable(BaseModel):
         missing = sorted(choices - set(self.summaries))
         if missing:
             raise ValueError(f"no summary for: {', '.join(missing)}")
+        unknown = sorted({c for table in self.considered.values() for c in table} - choices)
+        unknown += sorted(set(self.considered) - set(self.kinds))
+        if unknown:
+            raise ValueError(f"considered names unknown kinds or choices: {', '.join(unknown)}")
         return self
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_PART = re.compile(r"(\d+)([smhd])")
-_WHOLE = re.compile(r"(?:\d+[smhd])+")
+_PART = re.compile(r"([0-9]+)([smhd])")
+_WHOLE = re.compile(r"(?:[0-9]+[smhd])+")
 EXAMPLES = "examples: 30s, 15m, 4h, 1d"
 
 
@@ -20,7 +20,7 @@ def parse_duration(value: object) -> int:
         return value
     if isinstance(value, str):
         text = value.strip().lower().replace(" ", "")
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             return int(text)
         if _WHOLE.fullmatch(text):
             return sum(int(n) * UNIT_SECONDS[unit] for n, unit in _PART.findall(text))

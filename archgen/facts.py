@@ -26,6 +26,8 @@ SPEC_FACTS: dict[str, str] = {
     "data.total_gb": "total data size in GB, with per-kind assumptions for stores without a size",
     "services.count": "number of services (with the default applied)",
     "services.public_count": "number of public services",
+    "services.max_cpu": "largest vCPU request of any service (0 when none is given)",
+    "services.max_memory_mib": "largest memory request of any service in MiB (0 when none is given)",
     "budget.monthly_usd": "monthly budget in USD (not set when the spec has none)",
     "compliance": "compliance regimes (a list)",
     "edge.cdn": "CDN preference",
@@ -51,6 +53,8 @@ _DERIVED_FROM = {
     "data.total_gb": "data",
     "services.count": "services",
     "services.public_count": "services",
+    "services.max_cpu": "services",
+    "services.max_memory_mib": "services",
 }
 
 
@@ -77,6 +81,8 @@ def spec_facts(spec: Spec) -> dict[str, Any]:
         "data.total_gb": sum(store_size_gb(store.kind, store.size_gb) for store in spec.data),
         "services.count": len(services),
         "services.public_count": sum(1 for service in services if service.public),
+        "services.max_cpu": max((service.cpu or 0 for service in services), default=0),
+        "services.max_memory_mib": max((service.memory or 0 for service in services), default=0),
         "budget.monthly_usd": spec.budget.monthly_usd if spec.budget else None,
         "compliance": sorted(spec.compliance),
         "edge.cdn": spec.edge.cdn,

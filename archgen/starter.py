@@ -22,4 +22,8 @@ def write_starter(path: Path, name: str, *, force: bool = False) -> None:
     text = starter_spec(name, path.name)
     if path.exists() and not force:
         raise OutputExistsError(f"{path} exists; use --force to overwrite it")
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -18,7 +18,16 @@ Loc = tuple[str | int, ...]
 
 def problems_from(exc: ValidationError, document: Any, marks: Marks, model: type[BaseModel]) -> list[Problem]:
     """One Problem per pydantic error, located at the offending key or value of ``document``."""
-    return [_problem(error, document, marks, model) for error in exc.errors(include_url=False)]
+    errors = exc.errors(include_url=False)
+    # an error on a container caused by an error inside it (a tuple "too short" once its bad item is dropped)
+    # says nothing new: keep the innermost
+    locs = [tuple(error["loc"]) for error in errors]
+    innermost = [
+        error
+        for error, loc in zip(errors, locs, strict=True)
+        if not any(other != loc and other[: len(loc)] == loc for other in locs)
+    ]
+    return [_problem(error, document, marks, model) for error in innermost]
 
 
 def _document_loc(document: Any, loc: tuple[str | int, ...]) -> Loc:

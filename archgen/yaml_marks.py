@@ -45,43 +45,68 @@ class Marks:
 MAX_VALUES = 100_000
 
 
+STANDARD_COLLECTIONS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 @dataclass
 class _Builder:
     marks: Marks
     problems: list[Problem]
     scalars: yaml.constructor.SafeConstructor = field(default_factory=yaml.constructor.SafeConstructor)
     count: int = 0
+    active: set[int] = field(default_factory=set)  # collections being built: an alias back to one is a cycle
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
             raise SpecError([Problem(self.marks.file, *self.marks.locate(path), "", "too many values (aliases?)")])
-        self.marks.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        self.marks.values[path] = _position(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if node.tag not in STANDARD_COLLECTIONS:
+            return self._fail(node, path, f"unsupported YAML tag {node.tag!r}")
+        if id(node) in self.active:
+            return self._fail(node, path, "an alias refers to a value that contains it (a cycle)")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.scalars.construct_object(node)
+        finally:
+            self.active.discard(id(node))
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        try:
+            return self.scalars.construct_object(node)
+        except yaml.constructor.ConstructorError:
+            return self._fail(node, path, f"unsupported YAML tag {node.tag!r}")
+
+    def _fail(self, node: yaml.Node, path: Path, message: str) -> None:
+        self.problems.append(Problem(self.marks.file, *_position(node), dotted(path), message))
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = str(self.scalars.construct_object(key_node))
-            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._fail(key_node, path, "merge keys (<<) are not supported; write the keys out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._fail(key_node, path, "a key must be a plain value, not a list or mapping")
+                continue
+            key = str(self._scalar(key_node, path))
+            where = _position(key_node)
             if key in result:
-                self.problems.append(
-                    Problem(
-                        self.marks.file,
-                        *where,
-                        dotted((*path, key)),
-                        "duplicate key (YAML would silently keep only "
-                        f"the last one); first defined on line {self.marks.keys[(*path, key)][0]}",
-                    )
-                )
+                first = self.marks.keys[(*path, key)][0]
+                message = f"duplicate key (YAML would silently keep only the last one); first defined on line {first}"
+                self.problems.append(Problem(self.marks.file, *where, dotted((*path, key)), message))
                 continue
             self.marks.keys[(*path, key)] = where
             result[key] = self.build(value_node, (*path, key))
         return result
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def dotted(path: Path) -> str:

@@ -138,11 +138,6 @@ def test_edited_output_exit_2(tmp_path: Path, write_spec: WriteSpec, minimal_spe
     assert (out / "DESIGN.md").read_text(encoding="utf-8") == "edited"
 
 
-@pytest.mark.xfail(
-    reason="BUG: render/writer.py write_tree calls out.parent.mkdir() outside any check, so --out under a path that "
-    "is a file raises FileExistsError, reported as 'internal error' with exit 1 instead of a user error (exit 2)",
-    strict=True,
-)
 def test_out_below_a_file_is_a_user_error(tmp_path: Path, write_spec: WriteSpec, minimal_spec: str) -> None:
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     result = run("design", write_spec(minimal_spec), "--out", tmp_path / "afile" / "out")
@@ -351,11 +346,6 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     assert "name: my-service" in path.read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(
-    reason="BUG: starter.py write_starter writes into a folder that does not exist, so `archgen init missing/x.yaml` "
-    "fails with FileNotFoundError reported as 'internal error' (exit 1) instead of creating it or exiting 2",
-    strict=True,
-)
 def test_init_into_a_missing_folder_is_not_an_internal_error(tmp_path: Path) -> None:
     result = run("init", tmp_path / "missing" / "spec.yaml")
     assert result.exit_code in (0, 2), result.output

@@ -167,11 +167,6 @@ def test_no_compute_for_a_static_site() -> None:
     assert "no code runs per request" in dec.rationale
 
 
-@pytest.mark.xfail(
-    reason="BUG: plan/compute.py decide_compute falls back to best.compute[-1] when no model fits, so a service "
-    "asking for 8 vCPU gets Lambda (max 6 vCPU) with a rationale saying it does not fit",
-    strict=True,
-)
 def test_lambda_is_not_chosen_for_a_service_lambda_cannot_run() -> None:
     dec = decision("compute", traffic={"average_rps": 5}, services=[{"name": "api", "public": True, "cpu": 8}])
     assert dec.choice != "lambda"
@@ -274,11 +269,6 @@ def test_one_region_means_backup_restore_and_a_risk() -> None:
     assert all(a.why_not == "needs a second Region, and none is permitted" for a in dec.alternatives)
 
 
-@pytest.mark.xfail(
-    reason="BUG: plan/recovery.py estimates the DR RTO with the fastest-promoting data choice (Aurora, 60 s) while "
-    "the data decision picks rds-postgresql (600 s), so the rationale claims RTO ≈ 8m for a design that needs ≈ 17m",
-    strict=True,
-)
 def test_dr_arithmetic_uses_the_chosen_store() -> None:
     design = plan(data=RELATIONAL, traffic=STEADY, **objectives("1h", "15m"))
     assert design.decisions["data.db"].choice == "rds-postgresql"
@@ -533,12 +523,6 @@ def test_a_service_named_like_a_generated_component_is_a_user_error() -> None:
         plan(traffic=STEADY, edge={"cdn": "cloudfront"}, services=[{"name": "edge", "public": True}])
 
 
-@pytest.mark.xfail(
-    reason="BUG: plan/components.py checks ids are unique only among the primary Region's components; the vaults "
-    "and *-recovery copies added afterwards can repeat a service's id (a service called 'backups', or 'api' beside "
-    "'api-recovery'), giving a design with duplicate component ids",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "services",
     [[{"name": "backups", "public": True}], [{"name": "api", "public": True}, {"name": "api-recovery"}]],

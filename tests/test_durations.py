@@ -54,11 +54,6 @@ def test_bool_is_not_a_duration(value: bool) -> None:
         parse_duration(value)
 
 
-@pytest.mark.xfail(
-    reason="BUG: parse_duration('²') leaks int()'s message ('invalid literal for int() ...') because str.isdigit() "
-    "accepts superscript digits that int() rejects",
-    strict=True,
-)
 def test_superscript_digit_gets_the_user_message() -> None:
     with pytest.raises(ValueError, match="is not a duration"):
         parse_duration("²")

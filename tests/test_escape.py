@@ -84,11 +84,6 @@ def test_md_examples(text: str, expected: str) -> None:
     assert md(text) == expected
 
 
-@pytest.mark.xfail(
-    reason="BUG: render/escape.py md('---') returns '---' unchanged, a thematic break when it stands on its own line "
-    "(description paragraphs and decision rationales do); only a '-' followed by whitespace is escaped",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["---", "-----", "--- "])
 def test_md_escapes_a_thematic_break(text: str) -> None:
     assert not BLOCK_START.match(md(text))
@@ -168,12 +163,6 @@ def test_yaml_string_hostile(text: str) -> None:
     assert yaml.safe_load(f"description: {yaml_string(text)}\nname: x\n") == {"description": text, "name": "x"}
 
 
-@pytest.mark.xfail(
-    reason="BUG: render/escape.py yaml_string writes characters beyond U+FFFF as JSON surrogate pairs "
-    "('\\ud83d\\ude00'); YAML has no surrogate pairs (it uses \\U0001F600), so a YAML parser reads two lone "
-    "surrogates and an emoji in a description is corrupted",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["😀", "unicode — 漢字 😀", "𝔘𝔫𝔦"])
 def test_yaml_string_keeps_astral_characters(text: str) -> None:
     assert yaml.safe_load(yaml_string(text)) == text
@@ -233,11 +222,6 @@ def test_hcl_string_round_trips(text: str) -> None:
     assert decode_hcl(hcl_string(text)) == text
 
 
-@pytest.mark.xfail(
-    reason="BUG: render/escape.py hcl_string reuses JSON escapes, so backspace and form feed become \\b and \\f, "
-    'which HCL does not accept (it knows \\n \\r \\t \\" \\\\ \\u \\U only)',
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["a\bb", "page\fbreak"])
 def test_hcl_string_control_characters(text: str) -> None:
     assert decode_hcl(hcl_string(text)) == text

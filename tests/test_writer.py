@@ -112,11 +112,6 @@ def test_user_file_where_a_new_generated_file_goes_is_refused(tmp_path: Path) ->
     assert (out / "design.json").read_bytes() == b"mine"
 
 
-@pytest.mark.xfail(
-    reason="BUG: render/writer.py _preflight returns no files to carry when force is set, so --force (meant to "
-    "overwrite an edited generated file) also deletes files the user added, such as terraform.tfstate",
-    strict=True,
-)
 def test_force_still_carries_user_added_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_tree(out, FILES)
@@ -138,12 +133,15 @@ def test_non_empty_folder_without_manifest_is_refused(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
-def test_force_replaces_a_foreign_folder(tmp_path: Path) -> None:
+def test_force_writes_into_a_foreign_folder_and_keeps_its_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "important.txt").write_bytes(b"old")
+    (out / "DESIGN.md").write_bytes(b"someone else's")
     write_tree(out, FILES, force=True)
-    assert set(tree(out)) == {*FILES, MANIFEST}
+    assert set(tree(out)) == {*FILES, MANIFEST, "important.txt"}
+    assert (out / "important.txt").read_bytes() == b"old"
+    assert (out / "DESIGN.md").read_bytes() == FILES["DESIGN.md"]
     assert leftovers(tmp_path) == []
 
 

@@ -124,22 +124,12 @@ def test_aliases_below_the_cap_load() -> None:
     assert MAX_VALUES > 1111
 
 
-@pytest.mark.xfail(
-    reason="BUG: a self-referencing alias ('a: &a [*a]') recurses in yaml_marks._Builder.build until RecursionError "
-    "instead of raising a located SpecError",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["a: &a [*a]\n", "&a {b: *a}\n"])
 def test_recursive_alias_is_a_located_error(text: str) -> None:
     with pytest.raises(SpecError):
         load_yaml(text, "f.yaml")
 
 
-@pytest.mark.xfail(
-    reason="BUG: tags the safe constructor does not know (!!python/object, !custom, merge keys '<<') raise "
-    "yaml.constructor.ConstructorError from _Builder.build, outside load_yaml's try, instead of a SpecError",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "text", ["a: !!python/object:os.system x\n", "a: !custom x\n", "base: &b {x: 1}\nc:\n  <<: *b\n"]
 )

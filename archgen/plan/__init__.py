@@ -11,12 +11,17 @@ from archgen import __version__
 from archgen.design import BlueprintScore, Component, Decision, Design
 from archgen.facts import spec_facts
 from archgen.match import BlueprintMatch, Ranking
-from archgen.plan.components import expand_components, expand_connections, recovery_components
+from archgen.plan.components import (
+    check_unique_ids,
+    expand_components,
+    expand_connections,
+    recovery_components,
+)
 from archgen.plan.compute import decide_compute
 from archgen.plan.data_stores import decide_store
 from archgen.plan.edge import decide_edge
 from archgen.plan.notes import Notes
-from archgen.plan.recovery import check_slo_against_rto, decide_dr_strategy
+from archgen.plan.recovery import check_slo_against_rto, choose_strategy, describe_strategy, promotion_seconds
 from archgen.plan.regions import choose_regions
 from archgen.plan.zones import decide_multi_az
 from archgen.spec import Spec
@@ -28,25 +33,30 @@ def plan_design(spec: Spec, ranking: Ranking) -> Design:
     notes = Notes()
     compute = decide_compute(spec, ranking)
     regions = choose_regions(spec, notes)
-    strategy, estimate = decide_dr_strategy(spec, compute.choice, regions.recovery is not None, notes)
-    strategy_id = estimate.strategy
+    cross_region = regions.recovery is not None
+    strategy_id = choose_strategy(spec, compute.choice, cross_region)
     check_slo_against_rto(spec, notes)
+    stores = {
+        f"data.{store.name}": decide_store(
+            index, store, spec, strategy=strategy_id, compute=compute.choice, cross_region=cross_region, notes=notes
+        )
+        for index, store in enumerate(spec.data)
+    }
+    strategy = describe_strategy(
+        strategy_id,
+        spec,
+        compute.choice,
+        promote_seconds=promotion_seconds([decision.choice for decision in stores.values()]),
+        has_recovery_region=cross_region,
+        notes=notes,
+    )
     decisions: dict[str, Decision] = {
         "compute": compute,
         "dr_strategy": strategy,
         "edge": decide_edge(spec, compute.choice),
         "regions": regions.decision,
+        **stores,
     }
-    for index, store in enumerate(spec.data):
-        decisions[f"data.{store.name}"] = decide_store(
-            index,
-            store,
-            spec,
-            strategy=strategy_id,
-            compute=compute.choice,
-            cross_region=regions.recovery is not None,
-            notes=notes,
-        )
     facts = {
         **spec_facts(spec),
         "decisions.compute": compute.choice,
@@ -57,6 +67,7 @@ def plan_design(spec: Spec, ranking: Ranking) -> Design:
     multi_az = decide_multi_az(spec, primary)
     decisions["multi_az"] = multi_az
     components = primary + recovery_components(primary, spec.regions.primary, strategy.choice, regions.recovery)
+    check_unique_ids(components)
     _general_notes(spec, notes)
     return Design(
         archgen_version=__version__,

@@ -52,7 +52,6 @@ def expand_components(
                 id="nat", kind="nat-gateway", region=region, role="outbound internet access from private subnets"
             ),
         ]
-    _check_unique(found)
     return found
 
 
@@ -169,7 +168,8 @@ def expand_connections(
     return found
 
 
-def _check_unique(components: list[Component]) -> None:
+def check_unique_ids(components: list[Component]) -> None:
+    """Every component id is unique across Regions (ids become resource names)."""
     seen: set[str] = set()
     for component in components:
         if component.id in seen:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from archgen.blueprint import Blueprint
 from archgen.conditions import Condition, fields_in
 from archgen.design import Alternative, Decision
+from archgen.errors import NoBlueprintFitsError
 from archgen.facts import spec_field
 from archgen.match import BlueprintMatch, Ranking
 from archgen.spec import Spec
@@ -27,7 +28,11 @@ def decide_compute(spec: Spec, ranking: Ranking) -> Decision:
     """Choose the compute model for ``spec`` within the winning blueprint."""
     best = ranking.best.blueprint
     verdicts = {choice: _fit(choice, spec, best) for choice in best.compute}
-    chosen = next((c for c in best.compute if verdicts[c][0]), best.compute[-1])
+    fitting = [c for c in best.compute if verdicts[c][0]]
+    if not fitting:
+        reasons = "; ".join(f"{c}: {verdicts[c][1]}" for c in best.compute)
+        raise NoBlueprintFitsError(f"{best.id} fits, but none of its compute models does: {reasons}")
+    chosen = fitting[0]
     alternatives = []
     for choice in COMPUTE_CHOICES:
         if choice == chosen:

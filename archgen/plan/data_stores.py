@@ -48,6 +48,9 @@ def decide_store(
         if other != engine:
             why = f"the spec asks for {engine}" if store.engine else f"{engine} is the default for {store.kind} data"
             alternatives += [Alternative(choice=c, why_not=f"{why}; set engine: {other} to use it") for c in choices]
+    alternatives += [
+        Alternative(choice=choice, why_not=why) for choice, why in table.considered.get(store.kind, {}).items()
+    ]
     if store.size_gb is None:
         notes.assume(
             f"data.{store.name}: size not given; assumed {store_size_gb(store.kind, None):g} GB for {store.kind} data."

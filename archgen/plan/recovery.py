@@ -77,52 +77,68 @@ def estimate(strategy_id: StrategyId, spec: Spec, compute: str, promote_seconds:
     return Estimate(strategy_id, sum(s for _, s in parts), strategy.rpo_seconds, tuple(parts))
 
 
-def decide_dr_strategy(spec: Spec, compute: str, has_recovery_region: bool, notes: Notes) -> tuple[Decision, Estimate]:
-    """Choose the cheapest strategy that meets RTO and RPO."""
-    strategies = recovery_data().strategies
+def choose_strategy(spec: Spec, compute: str, has_recovery_region: bool) -> StrategyId:
+    """The cheapest strategy whose estimates meet RTO and RPO, assuming each store's fastest-promoting choice.
+
+    The strictest strategy when none meets them; backup-restore when no second Region is permitted.
+    """
+    strategies = list(recovery_data().strategies)
+    if not has_recovery_region:
+        return strategies[0]
     promote = fastest_promotion_seconds(spec)
-    estimates = [estimate(sid, spec, compute, promote) for sid in strategies]
+    meeting = [sid for sid in strategies if estimate(sid, spec, compute, promote).meets(spec)]
+    return meeting[0] if meeting else strategies[-1]
+
+
+def describe_strategy(
+    chosen: StrategyId, spec: Spec, compute: str, *, promote_seconds: int, has_recovery_region: bool, notes: Notes
+) -> Decision:
+    """The decision record for ``chosen``, with estimates from the data choices actually made."""
+    strategies = recovery_data().strategies
+    estimates = {sid: estimate(sid, spec, compute, promote_seconds) for sid in strategies}
+    mine = estimates[chosen]
+    strategy = strategies[chosen]
     target = f"RTO {format_duration(spec.availability.rto)}, RPO {format_duration(spec.availability.rpo)}"
     if not has_recovery_region:
-        chosen = estimates[0]
         rationale = (
             "no second Region is permitted, so only in-Region backups are possible; the objectives "
             f"({target}) cannot be guaranteed against a Region-wide outage"
         )
+    elif mine.meets(spec):
+        rationale = (
+            f"the cheapest strategy that meets {target}: {strategy.summary}. {mine.arithmetic()}. "
+            f"AWS guidance: {strategy.source}"
+        )
     else:
-        meeting = [e for e in estimates if e.meets(spec)]
-        chosen = meeting[0] if meeting else estimates[-1]
-        strategy = strategies[chosen.strategy]
-        if meeting:
-            rationale = (
-                f"the cheapest strategy that meets {target}: {strategy.summary}. {chosen.arithmetic()}. "
-                f"AWS guidance: {strategy.source}"
-            )
-        else:
-            rationale = (
-                f"no strategy's estimate meets {target}; {strategy.title.lower()} comes closest. {chosen.arithmetic()}"
-            )
-            notes.risk(
-                f"The recovery objectives ({target}) are stricter than any strategy's estimate; the best is "
-                f"{chosen.strategy} ({chosen.arithmetic()}). Relax the objectives or plan for faster detection."
-            )
+        rationale = (
+            f"no strategy's estimate meets {target}; {strategy.title.lower()} comes closest. {mine.arithmetic()}"
+        )
+        scope = "any strategy's estimate" if not any(e.meets(spec) for e in estimates.values()) else "the estimate"
+        notes.risk(
+            f"The recovery objectives ({target}) are stricter than {scope}; the best is {chosen} "
+            f"({mine.arithmetic()}). Relax the objectives, or plan for faster detection and promotion."
+        )
     alternatives = []
-    for other in estimates:
-        if other.strategy == chosen.strategy:
+    for other, figures in estimates.items():
+        if other == chosen:
             continue
-        if other.meets(spec) and has_recovery_region:
+        if not has_recovery_region:
+            why = "needs a second Region, and none is permitted"
+        elif figures.meets(spec):
             why = (
-                f"also meets the objectives but runs more ({strategies[other.strategy].runs_in_recovery_region}) "
+                f"also meets the objectives but runs more ({strategies[other].runs_in_recovery_region}) "
                 "and costs more; REL13-BP02 advises against a stricter strategy than needed"
             )
-        elif not has_recovery_region:
-            why = "needs a second Region, and none is permitted"
         else:
-            why = f"misses {target}: {other.arithmetic()}"
-        alternatives.append(Alternative(choice=other.strategy, why_not=why))
-    return Decision(
-        choice=chosen.strategy, rationale=rationale, drivers=DRIVERS, alternatives=tuple(alternatives)
-    ), chosen
+            why = f"misses {target}: {figures.arithmetic()}"
+        alternatives.append(Alternative(choice=other, why_not=why))
+    return Decision(choice=chosen, rationale=rationale, drivers=DRIVERS, alternatives=tuple(alternatives))
+
+
+def promotion_seconds(choices: list[str]) -> int:
+    """The slowest promotion among the data choices made (0 without stores)."""
+    replication = recovery_data().replication
+    return max((replication[choice].promote_seconds for choice in choices), default=0)
 
 
 def check_slo_against_rto(spec: Spec, notes: Notes) -> None:

@@ -9,7 +9,7 @@ import json
 import re
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
-_MD_BLOCK_START = re.compile(r"^(\s*)([#>]|[-+=](?=\s|$))")
+_MD_BLOCK_START = re.compile(r"^(\s*)([#>+=-])")
 _MD_LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")
 
 
@@ -49,11 +49,23 @@ def json_string(text: object) -> str:
     return json.dumps(str(text), ensure_ascii=False)
 
 
+# Characters written as \uXXXX in HCL and YAML strings: C0 and C1 controls, DEL, YAML's extra line breaks
+# (NEL, LS, PS), the BOM and non-characters, and lone surrogates (which no encoder can write).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _quoted(text: str) -> str:
+    body = text.replace("\\", "\\\\").replace('"', '\\"')
+    body = _UNSAFE.sub(lambda m: _SHORT.get(m.group(), f"\\u{ord(m.group()):04x}"), body)
+    return f'"{body}"'
+
+
 def hcl_string(text: object) -> str:
-    """A quoted HCL string: JSON escapes plus HCL's template sequences ``${`` and ``%{`` neutralised."""
-    return json_string(text).replace("${", "$${").replace("%{", "%%{")
+    """A quoted HCL string: escapes HCL accepts, and its template sequences ``${`` and ``%{`` neutralised."""
+    return _quoted(str(text)).replace("${", "$${").replace("%{", "%%{")
 
 
 def yaml_string(text: object) -> str:
-    """A double-quoted YAML scalar; JSON string syntax is valid YAML, with non-printables escaped."""
-    return json.dumps(str(text), ensure_ascii=True)
+    """A double-quoted YAML scalar: printable Unicode kept as is, everything else escaped."""
+    return _quoted(str(text))
