@@ -37,6 +37,17 @@ class Decision(Frozen):
     alternatives: tuple[Alternative, ...]
 
 
+Props = dict[str, str | int | float | bool | tuple[str, ...]]
+
+
+def number(props: Props, key: str) -> float:
+    """A numeric property (sizes and counts are numbers by construction; a string here is a planner bug)."""
+    value = props[key]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"property {key!r} is {value!r}, not a number")
+    return value
+
+
 class Component(Frozen):
     """One deployable piece of the architecture."""
 
@@ -44,7 +55,7 @@ class Component(Frozen):
     kind: str
     region: str
     role: str = ""
-    properties: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    properties: Props = Field(default_factory=dict)
 
 
 class Connection(Frozen):

@@ -23,6 +23,7 @@ from archgen.plan.edge import decide_edge
 from archgen.plan.notes import Notes
 from archgen.plan.recovery import check_slo_against_rto, choose_strategy, describe_strategy, promotion_seconds
 from archgen.plan.regions import choose_regions
+from archgen.plan.sizing import size_components
 from archgen.plan.zones import decide_multi_az
 from archgen.spec import Spec
 
@@ -66,7 +67,11 @@ def plan_design(spec: Spec, ranking: Ranking) -> Design:
     primary = expand_components(spec, best, decisions, facts, spec.regions.primary)
     multi_az = decide_multi_az(spec, primary)
     decisions["multi_az"] = multi_az
-    components = primary + recovery_components(primary, spec.regions.primary, strategy.choice, regions.recovery)
+    zonal = multi_az.choice == "true"
+    primary = size_components(primary, spec, best, compute.choice, zonal)
+    components = primary + recovery_components(
+        primary, spec.regions.primary, strategy.choice, regions.recovery, multi_az=zonal
+    )
     check_unique_ids(components)
     _general_notes(spec, notes)
     return Design(

@@ -5,17 +5,19 @@ Components go in the primary Region and, as the DR strategy requires, in the rec
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from archgen.blueprint import Blueprint, ComponentTemplate, component_id
 from archgen.components import component_catalogue
-from archgen.design import Component, Connection, Decision
+from archgen.design import Component, Connection, Decision, Props, number
 from archgen.errors import UserError
+from archgen.plan.sizing import network_properties
 from archgen.recovery_data import recovery_data
+from archgen.sizing_data import sizing_data
 from archgen.spec import Spec
 
-Props = dict[str, str | int | float | bool]
 GLOBAL = "global"  # the region of edge services that serve every Region (CloudFront, Cloudflare, their WAF)
 
 
@@ -85,14 +87,21 @@ def _expand(template: ComponentTemplate, spec: Spec, decisions: Mapping[str, Dec
     return [Component(id=template.id, kind=template.kind, region=region, role=template.role)]
 
 
-def recovery_components(primary: list[Component], region: str, strategy: str, recovery: str | None) -> list[Component]:
+def recovery_components(
+    primary: list[Component], region: str, strategy: str, recovery: str | None, *, multi_az: bool
+) -> list[Component]:
     """What runs in the recovery Region (and the backup vaults) for this DR strategy."""
+    rules = sizing_data().backup
+    vault_props: Props = {"schedule": rules.schedule, "retention_days": rules.retention_days}
+    if recovery is not None:
+        vault_props["copy_to_region"] = recovery
     vaults = [
         Component(
             id="backups",
             kind="backup-vault",
             region=region,
             role="AWS Backup vault and plan: point-in-time backups of every durable store",
+            properties=vault_props,
         )
     ]
     if recovery is None:
@@ -103,33 +112,34 @@ def recovery_components(primary: list[Component], region: str, strategy: str, re
             kind="backup-vault",
             region=recovery,
             role="cross-Region copies of every recovery point",
+            properties={"retention_days": rules.retention_days},
         )
     )
     if strategy == "backup-restore":
         return vaults
     settings = recovery_data().strategies[strategy]  # type: ignore[index]
     capacity = {"pilot-light": 0, "warm-standby": settings.standby_capacity_percent or 0}.get(strategy, 100)
-    kinds = component_catalogue().kinds
-    copies = []
-    for component in primary:
-        if component.region == GLOBAL:
-            continue  # edge services serve both Regions
-        props: Props = {"replica_of": component.id}
-        role = f"recovery copy of {component.id}"
-        if kinds[component.kind].category == "compute" and component.kind not in ("ecs-cluster", "eks-cluster"):
-            props["capacity_percent"] = capacity
-            role += f" at {capacity}% capacity"
-        copies.append(
-            component.model_copy(
-                update={
-                    "id": f"{component.id}-recovery",
-                    "region": recovery,
-                    "role": role,
-                    "properties": {**component.properties, **props},
-                }
-            )
-        )
-    return vaults + copies
+    return vaults + [
+        _recovery_copy(component, recovery, capacity, multi_az=multi_az)
+        for component in primary
+        if component.region != GLOBAL  # edge services serve both Regions
+    ]
+
+
+def _recovery_copy(component: Component, recovery: str, capacity: int, *, multi_az: bool) -> Component:
+    props: Props = {**component.properties, "replica_of": component.id}
+    role = f"recovery copy of {component.id}"
+    if "min_count" in props and "max_count" in props:
+        props["capacity_percent"] = capacity
+        for key in ("min_count", "desired_count"):
+            props[key] = math.ceil(number(props, key) * capacity / 100)
+        role += f" at {capacity}% capacity, scaling to {props['max_count']} on failover"
+    if component.kind == "vpc":
+        zones = int(number(props, "az_count"))
+        props.update(network_properties(sizing_data().network.recovery_cidr, zones, multi_az))
+    return component.model_copy(
+        update={"id": f"{component.id}-recovery", "region": recovery, "role": role, "properties": props}
+    )
 
 
 def expand_connections(
