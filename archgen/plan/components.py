@@ -165,6 +165,13 @@ def expand_connections(
     if "waf" in ids:
         front = groups["edge"] or groups["entry"]
         found += [Connection(source="waf", target=t, label="filters requests") for t in front]
+    # the recovery Region's copies talk to each other as their originals do
+    copies = {c.properties["replica_of"]: c.id for c in components if isinstance(c.properties.get("replica_of"), str)}
+    found += [
+        Connection(source=copies[c.source], target=copies[c.target], label=c.label)
+        for c in list(found)
+        if c.source in copies and c.target in copies
+    ]
     replication = recovery_data().replication
     for component in components:
         origin = component.properties.get("replica_of")

@@ -31,5 +31,6 @@ def environment() -> jinja2.Environment:
         hcl_string=escape.hcl_string,
         yaml_string=escape.yaml_string,
         duration=format_duration,
+        tf_name=escape.tf_name,
     )
     return env

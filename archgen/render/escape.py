@@ -44,6 +44,11 @@ def md_code(text: object) -> str:
     return f"{fence}{pad}{value}{pad}{fence}"
 
 
+def tf_name(component_id: object) -> str:
+    """A component id as a Terraform identifier: ``data-orders`` → ``data_orders`` (ids are DNS-label safe)."""
+    return str(component_id).replace("-", "_")
+
+
 def json_string(text: object) -> str:
     """A JSON (and YAML flow, and HCL) compatible double-quoted string literal."""
     return json.dumps(str(text), ensure_ascii=False)

@@ -1,0 +1,104 @@
+"""Make generated HCL match ``terraform fmt`` without running Terraform: indentation and ``=`` alignment.
+
+terraform fmt indents two spaces per nesting level and, within a block, aligns the ``=`` of each run of
+consecutive single-line attributes; a blank line, a comment, a nested block or a multi-line value ends a run.
+Templates are written close to that; this pass makes it exact. Tests compare the result with real terraform fmt.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ATTRIBUTE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*|\"[^\"]*\")\s*=\s*(.*)$")
+_OPENERS, _CLOSERS = "{[(", "}])"
+
+
+def format_hcl(text: str) -> str:
+    """``text`` re-indented and aligned the way terraform fmt leaves it, with one trailing newline."""
+    lines = _reindent(text.splitlines())
+    return "\n".join(_align(lines)).rstrip("\n") + "\n"
+
+
+def _balance(line: str) -> tuple[int, int]:
+    """(closers at the start of the line, net bracket depth change), ignoring brackets inside strings."""
+    depth = leading = 0
+    seen_other = False
+    in_string = False
+    escaped = False
+    for char in line:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string, seen_other = True, True
+        elif char == "#" or line.lstrip().startswith("//"):
+            break
+        elif char in _OPENERS:
+            depth += 1
+            seen_other = True
+        elif char in _CLOSERS:
+            depth -= 1
+            if not seen_other:
+                leading += 1
+        elif not char.isspace():
+            seen_other = True
+    return leading, depth
+
+
+def _reindent(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    level = 0
+    for raw in lines:
+        stripped = raw.strip()
+        if not stripped:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        leading, change = _balance(stripped)
+        indent = max(0, level - leading)
+        out.append("  " * indent + stripped)
+        level = max(0, level + change)
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
+def _align(lines: list[str]) -> list[str]:
+    out = list(lines)
+    run: list[int] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            width = max(len(_ATTRIBUTE.match(out[i].strip()).group(1)) for i in run)  # type: ignore[union-attr]
+            for i in run:
+                indent = out[i][: len(out[i]) - len(out[i].lstrip())]
+                match = _ATTRIBUTE.match(out[i].strip())
+                assert match is not None
+                out[i] = f"{indent}{match.group(1).ljust(width)} = {match.group(2)}"
+        elif run:
+            i = run[0]
+            indent = out[i][: len(out[i]) - len(out[i].lstrip())]
+            match = _ATTRIBUTE.match(out[i].strip())
+            assert match is not None
+            out[i] = f"{indent}{match.group(1)} = {match.group(2)}"
+        run.clear()
+
+    previous_indent = None
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        indent = len(line) - len(stripped) if stripped else None
+        single = bool(_ATTRIBUTE.match(stripped)) and _balance(stripped)[1] == 0
+        if single and (not run or indent == previous_indent):
+            run.append(index)
+        else:
+            flush()
+            if single:
+                run.append(index)
+        previous_indent = indent
+    flush()
+    return out

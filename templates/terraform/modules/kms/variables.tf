@@ -1,0 +1,20 @@
+variable "name" {
+  description = "Name prefix for the key alias, e.g. orders-api-prod."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,62}$", var.name))
+    error_message = "name must be a lowercase name of letters, digits and hyphens."
+  }
+}
+
+variable "deletion_window_in_days" {
+  description = "Days a deleted key stays recoverable."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30
+    error_message = "deletion_window_in_days must be between 7 and 30."
+  }
+}
