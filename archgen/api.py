@@ -15,11 +15,16 @@ from archgen.spec_loader import load_spec
 
 @dataclass(frozen=True)
 class DesignOptions:
-    """How to run ``design``: where to write, whether to replace, which targets."""
+    """How to run ``design``: where to write, whether to replace, which targets.
+
+    ``kubernetes`` asks for Kubernetes manifests for an ECS or EC2 container design (EKS designs always get them;
+    asking for a design without containers is a ``UserError``).
+    """
 
     out: Path | None = None
     force: bool = False
     targets: tuple[str, ...] = DEFAULT_TARGETS
+    kubernetes: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,5 +48,6 @@ def design(spec_path: Path | str, options: DesignOptions | None = None) -> Desig
     spec = load_spec(spec_path)
     _, planned = design_from_spec(spec)
     out = options.out if options.out is not None else Path(spec.name)
-    files = render_design(planned, out, force=options.force, targets=options.targets)
+    targets = (*options.targets, "kubernetes") if options.kubernetes else options.targets
+    files = render_design(planned, out, force=options.force, targets=targets)
     return DesignResult(planned, out, tuple(files))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,6 +62,20 @@ def reporting() -> Iterator[None]:
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
+@contextmanager
+def render_warnings() -> Iterator[None]:
+    """Each warning a renderer issued (no Graphviz: no SVG or PNG) once on stderr; the run still succeeds."""
+    from archgen.render.result import RenderWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RenderWarning)
+        yield
+    for message in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, RenderWarning)):
+        warn(f"warning: {message}")
+    for other in (w for w in caught if not issubclass(w.category, RenderWarning)):
+        warnings.showwarning(other.message, other.category, other.filename, other.lineno)
+
+
 def _version(value: bool) -> None:
     if value:
         say(f"archgen {__version__}")
@@ -83,6 +98,13 @@ def design(
         Path | None, typer.Option("--out", "-o", help="Output folder. Default: ./<name>/", show_default=False)
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an output folder archgen did not write.")] = False,
+    kubernetes: Annotated[
+        bool,
+        typer.Option(
+            "--kubernetes",
+            help="Also write Kubernetes manifests for an ECS or EC2 container design (EKS designs always get them).",
+        ),
+    ] = False,
 ) -> None:
     """Design the service in SPEC and write design.json, DESIGN.md and the artifacts.
 
@@ -92,7 +114,8 @@ def design(
         from archgen.api import DesignOptions
         from archgen.api import design as run_design
 
-        result = run_design(spec, DesignOptions(out=out, force=force))
+        with render_warnings():
+            result = run_design(spec, DesignOptions(out=out, force=force, kubernetes=kubernetes))
         decisions = result.design.decisions
         say(f"wrote {result.out}/ ({len(result.files)} files)")
         table(

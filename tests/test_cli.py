@@ -40,13 +40,14 @@ def test_design_writes_into_out(tmp_path: Path, write_spec: WriteSpec, minimal_s
     out = tmp_path / "build" / "shop"
     result = run("design", write_spec(minimal_spec), "--out", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [".archgen-manifest.json", "DESIGN.md", "design.json"]
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     document = json.loads((out / "design.json").read_text(encoding="utf-8"))
     assert document["name"] == "shop"
-    assert document["artifacts"] == ["DESIGN.md", "design.json"]
+    assert {"DESIGN.md", "design.json"} <= set(document["artifacts"])
+    assert written == sorted([".archgen-manifest.json", *document["artifacts"]])
     assert document["decisions"]["compute"]["choice"] == "lambda"
     assert (out / "DESIGN.md").read_text(encoding="utf-8").startswith("# shop: architecture design")
-    assert result.stdout.startswith(f"wrote {out}/ (2 files)")
+    assert result.stdout.startswith(f"wrote {out}/ ({len(document['artifacts'])} files)")
     assert re.search(r"^compute\s+lambda$", result.stdout, re.M)
     assert re.search(r"^dr_strategy\s+backup-restore$", result.stdout, re.M)
     assert result.stderr == ""
@@ -66,7 +67,8 @@ def test_design_default_out_is_the_spec_name(
     assert result.exit_code == 0, result.output
     assert (tmp_path / "shop" / "design.json").is_file()
     assert (tmp_path / "shop" / "DESIGN.md").is_file()
-    assert result.stdout.startswith("wrote shop/ (2 files)")
+    artifacts = json.loads((tmp_path / "shop" / "design.json").read_text(encoding="utf-8"))["artifacts"]
+    assert result.stdout.startswith(f"wrote shop/ ({len(artifacts)} files)")
     assert spec.is_file()
 
 

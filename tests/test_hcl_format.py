@@ -13,7 +13,8 @@ from archgen.render.hcl_format import format_hcl
 
 SAMPLES = [
     'module "x" {\nsource = "../a"\na = 1\nlong_name = {\nk = 1\nother = "x{"\n}\nb = 2\n}\n',
-    'resource "a" "b" {\n  # comment\n  eeeee = 4\n  f = 5\n\n  g = 6\n  nested {\n    h = 1\n  }\n  i = [\n"a",\n]\n}\n',
+    'resource "a" "b" {\n  # comment\n  eeeee = 4\n  f = 5\n\n  g = 6\n  nested {\n    h = 1\n  }\n'
+    '  i = [\n"a",\n]\n}\n',
     'locals {\n  name = join("-", ["a", var.b])\n  x = "${var.y}-z"\n  tags = { Name = "x", B = "}" }\n}\n',
     'variable "v" {\n  type = map(string)\n\n  validation {\n    condition = alltrue([for i in values(var.v) : '
     'can(regex("(:[a-z]+)$", i))])\n    error_message = "x"\n  }\n}\n',

@@ -129,6 +129,12 @@ def _ec2(component: Component, context: _Context) -> Props:
         "min_count": floor,
         "desired_count": instances("desired_count"),
         "max_count": instances("max_count") + 1,
+        # the processes the fleet runs, sized like tasks and pods (the Kubernetes renderer reads these)
+        "cpu": tasks["cpu"],
+        "memory_mib": tasks["memory_mib"],
+        "task_min_count": tasks["min_count"],
+        "task_desired_count": tasks["desired_count"],
+        "task_max_count": tasks["max_count"],
     }
 
 

@@ -1,4 +1,7 @@
-"""Render a Design into files. Renderers are entries in one table; each maps the design to {relative path: text}.
+"""Render a Design into files. Renderers are entries in one table; each maps the design to {relative path: content}.
+
+Content is text (written as UTF-8) or bytes (written as is: a PNG). A renderer that could not do all of its work
+returns ``Rendered(files, warnings)``; each distinct warning is issued once as a ``RenderWarning``.
 
 Renderers read only the Design (never the spec directly, never the clock) so output is byte-identical for the same
 spec and version. ``design.json`` is produced last because it lists every artifact, itself included.
@@ -6,31 +9,48 @@ spec and version. ``design.json`` is produced last because it lists every artifa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from archgen.design import Design
 from archgen.render.design_json import render_design_json
+from archgen.render.diagram import render_diagrams
 from archgen.render.docs import render_docs
+from archgen.render.kubernetes import render_kubernetes, with_kubernetes
+from archgen.render.result import Rendered, RenderWarning
 from archgen.render.writer import write_tree
 
-Renderer = Callable[[Design], dict[str, str]]
+Renderer = Callable[[Design], Mapping[str, str | bytes] | Rendered]
 
 # target name → renderer; later targets (terraform, kubernetes, diagrams, cloudformation) add entries here.
 RENDERERS: dict[str, Renderer] = {
     "docs": render_docs,
+    "diagrams": render_diagrams,
+    "kubernetes": render_kubernetes,  # every EKS design gets it; others only when listed (with_kubernetes decides)
 }
-DEFAULT_TARGETS: tuple[str, ...] = ("docs",)
+DEFAULT_TARGETS: tuple[str, ...] = ("docs", "diagrams")
 
 
 def render_files(design: Design, targets: tuple[str, ...] = DEFAULT_TARGETS) -> dict[str, bytes]:
     """Every file of the design, in memory: the targets' artifacts plus ``design.json``."""
-    files: dict[str, str] = {}
-    for target in targets:
-        files.update(RENDERERS[target](design))
+    files: dict[str, str | bytes] = {}
+    notes: dict[str, None] = {}
+    for target in with_kubernetes(design, targets):
+        result = RENDERERS[target](design)
+        if isinstance(result, Rendered):
+            notes.update(dict.fromkeys(result.warnings))
+            result = result.files
+        files.update(result)
     artifacts = sorted([*files, "design.json"])
     files["design.json"] = render_design_json(design, artifacts)
-    return {name: text.encode("utf-8") for name, text in sorted(files.items())}
+    for note in notes:
+        warnings.warn(note, RenderWarning, stacklevel=2)
+    return {name: _bytes(content) for name, content in sorted(files.items())}
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
 
 
 def render_design(

@@ -6,6 +6,7 @@ from archgen.components import component_catalogue
 from archgen.data_kinds import store_size_gb
 from archgen.design import Design
 from archgen.durations import format_duration
+from archgen.render.diagram import mermaid_source
 from archgen.render.environment import environment
 from archgen.spec import Spec
 
@@ -14,7 +15,9 @@ def render_docs(design: Design) -> dict[str, str]:
     """DESIGN.md from ``templates/docs/DESIGN.md.j2``."""
     template = environment().get_template("docs/DESIGN.md.j2")
     kinds = {kind: info.title for kind, info in component_catalogue().kinds.items()}
-    text = template.render(design=design, requirements=requirement_rows(design.requirements), kinds=kinds)
+    text = template.render(
+        design=design, requirements=requirement_rows(design.requirements), kinds=kinds, mermaid=mermaid_source(design)
+    )
     return {"DESIGN.md": text}
 
 

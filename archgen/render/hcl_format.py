@@ -19,35 +19,15 @@ def format_hcl(text: str) -> str:
     return "\n".join(_align(lines)).rstrip("\n") + "\n"
 
 
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_COMMENT = re.compile(r"(#|//).*$")
+
+
 def _balance(line: str) -> tuple[int, int]:
-    """(closers at the start of the line, net bracket depth change), ignoring brackets inside strings."""
-    depth = leading = 0
-    seen_other = False
-    in_string = False
-    escaped = False
-    for char in line:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-            continue
-        if char == '"':
-            in_string, seen_other = True, True
-        elif char == "#" or line.lstrip().startswith("//"):
-            break
-        elif char in _OPENERS:
-            depth += 1
-            seen_other = True
-        elif char in _CLOSERS:
-            depth -= 1
-            if not seen_other:
-                leading += 1
-        elif not char.isspace():
-            seen_other = True
-    return leading, depth
+    """(closers at the start of the line, net bracket depth change), ignoring brackets in strings and comments."""
+    code = _COMMENT.sub("", _STRING.sub('""', line)).strip()
+    leading = len(code) - len(code.lstrip(_CLOSERS))
+    return leading, sum(code.count(c) for c in _OPENERS) - sum(code.count(c) for c in _CLOSERS)
 
 
 def _reindent(lines: list[str]) -> list[str]:

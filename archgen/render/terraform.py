@@ -63,7 +63,7 @@ class Root:
         return any(c.kind == kind for c in self.components)
 
     def components_of_kind(self, kind: str) -> list[Component]:
-        """This root's components of ``kind``."""
+        """The components of ``kind`` in this root."""
         return [c for c in self.components if c.kind == kind]
 
     def module_of(self, component_id: str) -> str:
