@@ -35,10 +35,12 @@ demo: $(INSTALLED)
 	@echo "Machine-readable: $(DEMO_OUT)/design.json"
 
 test: graphviz $(INSTALLED_DEV)
-	@echo "==> ruff check archgen tests"
-	@$(BIN)/ruff check archgen tests
+	@echo "==> ruff check archgen tests tools"
+	@$(BIN)/ruff check archgen tests tools
 	@echo "==> mypy"
 	@$(BIN)/mypy
+	@echo "==> validators (terraform stand-ins, checkov in its own venv)"
+	@$(BIN)/python tools/validators/setup.py
 	@echo "==> pytest -q"
 	@$(BIN)/pytest -q
 

@@ -12,6 +12,7 @@ import pytest
 from archgen.render.hcl_format import format_hcl
 
 SAMPLES = [
+    'variable "p" {\n  type = map(object({\n    a = string\n    bb = optional(string, "x")\n  }))\n}\n',
     'module "x" {\nsource = "../a"\na = 1\nlong_name = {\nk = 1\nother = "x{"\n}\nb = 2\n}\n',
     'resource "a" "b" {\n  # comment\n  eeeee = 4\n  f = 5\n\n  g = 6\n  nested {\n    h = 1\n  }\n'
     '  i = [\n"a",\n]\n}\n',

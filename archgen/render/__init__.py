@@ -19,17 +19,19 @@ from archgen.render.diagram import render_diagrams
 from archgen.render.docs import render_docs
 from archgen.render.kubernetes import render_kubernetes, with_kubernetes
 from archgen.render.result import Rendered, RenderWarning
+from archgen.render.terraform import render_terraform
 from archgen.render.writer import write_tree
 
 Renderer = Callable[[Design], Mapping[str, str | bytes] | Rendered]
 
-# target name → renderer; later targets (terraform, kubernetes, diagrams, cloudformation) add entries here.
+# target name → renderer; a new output target is one more entry here.
 RENDERERS: dict[str, Renderer] = {
     "docs": render_docs,
     "diagrams": render_diagrams,
+    "terraform": render_terraform,
     "kubernetes": render_kubernetes,  # every EKS design gets it; others only when listed (with_kubernetes decides)
 }
-DEFAULT_TARGETS: tuple[str, ...] = ("docs", "diagrams")
+DEFAULT_TARGETS: tuple[str, ...] = ("docs", "diagrams", "terraform")
 
 
 def render_files(design: Design, targets: tuple[str, ...] = DEFAULT_TARGETS) -> dict[str, bytes]:

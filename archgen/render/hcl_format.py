@@ -31,8 +31,9 @@ def _balance(line: str) -> tuple[int, int]:
 
 
 def _reindent(lines: list[str]) -> list[str]:
+    """Indent one level per line that opens brackets, however many it opens (``map(object({`` is one level)."""
     out: list[str] = []
-    level = 0
+    levels: list[int] = []  # open brackets held by each indentation level
     for raw in lines:
         stripped = raw.strip()
         if not stripped:
@@ -40,12 +41,25 @@ def _reindent(lines: list[str]) -> list[str]:
                 out.append("")
             continue
         leading, change = _balance(stripped)
-        indent = max(0, level - leading)
-        out.append("  " * indent + stripped)
-        level = max(0, level + change)
+        _close(levels, leading)
+        out.append("  " * len(levels) + stripped)
+        rest = change + leading
+        if rest > 0:
+            levels.append(rest)
+        else:
+            _close(levels, -rest)
     while out and out[-1] == "":
         out.pop()
     return out
+
+
+def _close(levels: list[int], count: int) -> None:
+    while count > 0 and levels:
+        taken = min(count, levels[-1])
+        levels[-1] -= taken
+        count -= taken
+        if levels[-1] == 0:
+            levels.pop()
 
 
 def _align(lines: list[str]) -> list[str]:
