@@ -39,16 +39,6 @@ module "network" {
   kms_key_arn        = module.kms.key_arn
 }
 
-variable "entry_dns_name" {
-  description = "DNS name of the ALB the AWS Load Balancer Controller created for the public Ingress (kubectl get ingress); apply the edge once it exists."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9.-]+\\.elb\\.amazonaws\\.com$", var.entry_dns_name))
-    error_message = "entry_dns_name must be an Elastic Load Balancing DNS name."
-  }
-}
-
 module "edge" {
   source             = "../../modules/cloudfront"
   providers          = { aws = aws, aws.us_east_1 = aws.us_east_1 }

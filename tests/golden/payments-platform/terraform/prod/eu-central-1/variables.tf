@@ -42,9 +42,14 @@ variable "certificate_arn" {
   }
 }
 
-variable "origin_domain_name" {
-  description = "DNS name of the load balancer the AWS Load Balancer Controller created for the Ingress (kubectl get ingress); the edge forwards to it."
+variable "entry_dns_name" {
+  description = "DNS name of the ALB the AWS Load Balancer Controller created for the public Ingress (kubectl get ingress); apply the edge once it exists."
   type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9.-]+\\.elb\\.amazonaws\\.com$", var.entry_dns_name))
+    error_message = "entry_dns_name must be an Elastic Load Balancing DNS name."
+  }
 }
 
 variable "backup_copy_vault_arn" {
