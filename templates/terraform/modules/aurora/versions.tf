@@ -1,12 +1,14 @@
 terraform {
-  # 1.11: the master password of a global database is a write-only argument fed by an ephemeral resource, so it
-  # never reaches the plan or the state.
-  required_version = ">= 1.11"
+  required_version = ">= 1.6"
 
   required_providers {
     aws = {
       source  = "hashicorp/aws"
       version = ">= 5.100, < 7.0"
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = ">= 3.6, < 4.0"
     }
   }
 }
