@@ -34,6 +34,7 @@ from archgen.render.kubernetes import CONTAINER_COMPUTE, conventions, cpu_quanti
 from archgen.spec import Spec
 from archgen.spec_loader import cross_field_problems, load_spec
 from tests.conftest import EXAMPLES
+from tests.validators import checkov
 
 KUBERNETES_VERSION = "1.31"
 OVERLAYS = ("dev", "staging", "prod")
@@ -252,10 +253,14 @@ def test_requests_are_the_design_size_and_prod_scaling_is_the_design(case: Case)
 def test_images_are_pinned_never_latest(case: Case) -> None:
     names = sorted(str(c.properties["service"]) for c in case.services())
     base = {d["metadata"]["name"]: d for d in case.base if d["kind"] == "Deployment"}
-    assert sorted(c["image"] for d in base.values() for c in d["spec"]["template"]["spec"]["containers"]) == names
+    tag = conventions().image_tag
+    assert sorted(c["image"] for d in base.values() for c in d["spec"]["template"]["spec"]["containers"]) == [
+        f"{name}:{tag}" for name in names
+    ]
     for env in OVERLAYS:
         for deployment in case.objects(env, "Deployment").values():
             for container in deployment["spec"]["template"]["spec"]["containers"]:
+                assert container["imagePullPolicy"] == "Always"
                 image = container["image"]
                 match = re.fullmatch(r"(?P<repo>[^@]+?)(?::(?P<tag>[\w][\w.-]*))?", image)
                 assert match, image
@@ -339,6 +344,25 @@ def test_environment_setting_reaches_each_service(case: Case) -> None:
             assert data["ENVIRONMENT"] == env
             assert data["SERVICE_NAME"] == deployment["metadata"]["name"]
             assert data["AWS_REGION"] == case.design.primary_region
+
+
+def test_checkov_finds_nothing_in_the_raw_folder(case: Case) -> None:
+    """checkov reads every file as deployed, not the kustomize output: so every base object names its namespace,
+    the overlays hold no partial manifests (their patches are inline), and accepted findings carry a reason."""
+    for env in OVERLAYS:
+        assert sorted(p.name for p in (case.root / "overlays" / env).iterdir()) == ["kustomization.yaml",
+                                                                                    "settings.env"]
+    for path in sorted((case.root / "base").rglob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            if doc and doc["kind"] not in ("Kustomization", "Namespace"):
+                assert doc["metadata"]["namespace"] == case.design.name, path
+            if doc and doc["kind"] == "Deployment":
+                skips = {key: value for key, value in doc["metadata"]["annotations"].items()
+                         if key.startswith("checkov.io/skip")}
+                assert sorted(value.split("=")[0] for value in skips.values()) == ["CKV_K8S_11", "CKV_K8S_43"]
+                assert all(len(value.split("=")) == 2 and len(value.split("=")[1]) > 20 for value in skips.values())
+    failures = checkov(case.root, ["kubernetes"])
+    assert [str(f) for f in failures] == []
 
 
 # --- which designs get manifests -----------------------------------------------------------------------------

@@ -243,10 +243,9 @@ def _plan(model: Model) -> Iterator[tuple[str, str, dict[str, object]]]:
             yield f"base/{workload.name}/{name}", f"service/{name}", {"w": workload}
     for env in model.overlays:
         yield f"overlays/{env}/kustomization.yaml", "overlay/kustomization.yaml", {"env": env}
+        # outside prod, the overlay's changes are inline patches in its kustomization.yaml: a partial manifest
+        # in the folder would read to scanners (checkov) as a whole object
         yield f"overlays/{env}/settings.env", "overlay/settings.env", {"env": env}
-        if env != model.prod:
-            yield f"overlays/{env}/scaling.yaml", "overlay/scaling.yaml", {"env": env}
-            yield f"overlays/{env}/serviceaccounts.yaml", "overlay/serviceaccounts.yaml", {"env": env}
 
 
 def service_files(workload: Workload) -> tuple[str, ...]:
