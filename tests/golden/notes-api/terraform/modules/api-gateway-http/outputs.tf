@@ -32,12 +32,12 @@ output "stage_invoke_url" {
 
 output "domain_target" {
   description = "Regional target domain name for the custom domain's alias record; null without domain_name."
-  value       = var.domain_name != null ? aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].target_domain_name : null
+  value       = var.domain_name != null ? lookup(aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0], "target_domain_name", null) : null
 }
 
 output "domain_zone_id" {
   description = "Hosted zone ID of the custom domain's target, for an alias record; null without domain_name."
-  value       = var.domain_name != null ? aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0].hosted_zone_id : null
+  value       = var.domain_name != null ? lookup(aws_apigatewayv2_domain_name.this[0].domain_name_configuration[0], "hosted_zone_id", null) : null
 }
 
 output "access_log_group_name" {

@@ -169,13 +169,13 @@ resource "aws_rds_global_cluster" "this" {
   deletion_protection       = var.deletion_protection
 }
 
-# The master password of a global primary: generated once into the secret (write-only, so neither the plan nor the
-# state holds it), then read back from the secret for the cluster, so the two always agree.
-ephemeral "aws_secretsmanager_random_password" "master" {
+# The master password of a global primary (RDS cannot manage it for a global database): generated once and kept in
+# Secrets Manager. It also sits in the Terraform state, which is why the state bucket is encrypted and restricted.
+resource "random_password" "master" {
   count = local.global_primary ? 1 : 0
 
-  password_length     = 32
-  exclude_punctuation = true
+  length  = 32
+  special = false
 }
 
 resource "aws_secretsmanager_secret" "master" {
@@ -192,19 +192,11 @@ resource "aws_secretsmanager_secret_version" "master" {
   count = local.global_primary ? 1 : 0
 
   secret_id = aws_secretsmanager_secret.master[0].id
-  secret_string_wo = jsonencode({
+  secret_string = jsonencode({
     engine   = var.engine
     username = var.master_username
-    password = ephemeral.aws_secretsmanager_random_password.master[0].random_password
+    password = random_password.master[0].result
   })
-  secret_string_wo_version = 1
-}
-
-ephemeral "aws_secretsmanager_secret_version" "master" {
-  count = local.global_primary ? 1 : 0
-
-  secret_id  = aws_secretsmanager_secret.master[0].id
-  version_id = aws_secretsmanager_secret_version.master[0].version_id
 }
 
 resource "aws_rds_cluster" "this" {
@@ -222,8 +214,7 @@ resource "aws_rds_cluster" "this" {
 
   manage_master_user_password   = local.managed_password ? true : null
   master_user_secret_kms_key_id = local.managed_password ? var.kms_key_arn : null
-  master_password_wo            = local.global_primary ? try(jsondecode(ephemeral.aws_secretsmanager_secret_version.master[0].secret_string).password, null) : null
-  master_password_wo_version    = local.global_primary ? 1 : null
+  master_password               = local.global_primary ? random_password.master[0].result : null
 
   storage_encrypted = true
   kms_key_id        = var.kms_key_arn
