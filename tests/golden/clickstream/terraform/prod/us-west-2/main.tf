@@ -53,10 +53,9 @@ module "entry" {
   }
 }
 
-# The design names no ECS cluster for this Region: one cluster shared by its ECS services.
-module "ecs_cluster" {
+module "cluster" {
   source      = "../../modules/ecs-cluster"
-  name        = "${local.name_prefix}-ecs"
+  name        = "${local.name_prefix}-cluster"
   kms_key_arn = module.kms.key_arn
 }
 
@@ -64,7 +63,7 @@ module "ingest" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-ingest"
   service_name    = "ingest"
-  cluster_arn     = module.ecs_cluster.arn
+  cluster_arn     = module.cluster.arn
   container_image = var.container_images["ingest"]
   container_port  = 8080
   cpu             = 0.5
@@ -86,7 +85,7 @@ module "sessionizer" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-sessionizer"
   service_name    = "sessionizer"
-  cluster_arn     = module.ecs_cluster.arn
+  cluster_arn     = module.cluster.arn
   container_image = var.container_images["sessionizer"]
   container_port  = 8080
   cpu             = 0.5
