@@ -56,6 +56,9 @@ class ComponentTemplate(BaseModel):
     for_each: Literal["services", "public_services", "stores"] | None = None
     when: Condition | None = None
     role: str = Field(default="", description="What the component does in this pattern, for DESIGN.md.")
+    properties: dict[str, str | int | bool] = Field(
+        default={}, description="Fixed properties of the component, e.g. what a bucket holds (contents: site)."
+    )
 
 
 class EdgeTemplate(BaseModel):

@@ -56,6 +56,7 @@ class Component(Frozen):
     region: str
     role: str = ""
     properties: Props = Field(default_factory=dict)
+    sizing: tuple[str, ...] = ()  # the arithmetic behind the sizes, step by step, for DESIGN.md
 
 
 class Connection(Frozen):
@@ -74,6 +75,75 @@ class BlueprintScore(Frozen):
     fits: bool
     score: int
     reasons: tuple[str, ...]
+
+
+class CostLine(Frozen):
+    """One priced line: a quantity of one billing unit of one resource, per month."""
+
+    component: str
+    resource: str
+    size: str | None
+    unit: str
+    quantity: float
+    unit_usd: float
+    monthly_usd: float
+    region: str
+    item: str
+    estimate: bool
+    basis: str
+
+
+class BudgetOption(Frozen):
+    """A cheaper variant the budget search considered."""
+
+    id: str
+    title: str
+    trade_off: str
+    applied: bool
+    monthly_usd: float | None
+    why: str
+
+
+class RequirementCost(Frozen):
+    """What one requirement costs: the design's price minus the price with that requirement relaxed."""
+
+    requirement: str
+    relaxed_to: str
+    monthly_usd: float
+
+
+class Cost(Frozen):
+    """The priced design (see docs/design-json.md, ``cost``)."""
+
+    currency: str = "USD"
+    monthly_usd: float
+    budget_usd: float | None
+    within_budget: bool | None
+    prices_as_of: str
+    estimated_regions: tuple[str, ...]
+    lines: tuple[CostLine, ...]
+    options: tuple[BudgetOption, ...] = ()
+    requirement_costs: tuple[RequirementCost, ...] = ()
+
+
+class AvailabilityPart(Frozen):
+    """One part on the request path and the SLA it is held to."""
+
+    component: str
+    kind: str
+    sla: float
+    basis: str
+    scope: str
+
+
+class Availability(Frozen):
+    """Composite availability of the topology from published SLAs (see docs/design-json.md, ``availability``)."""
+
+    slo_target: float
+    estimated: float
+    limiting_component: str
+    regions_serving: int
+    parts: tuple[AvailabilityPart, ...]
 
 
 class Design(Frozen):
@@ -97,8 +167,8 @@ class Design(Frozen):
     risks: tuple[str, ...]
     open_questions: tuple[str, ...]
     requirements: Spec
-    cost: dict[str, Any] | None = None
-    availability: dict[str, Any] | None = None
+    cost: Cost | None = None
+    availability: Availability | None = None
     recovery: dict[str, Any] | None = None
 
     @property

@@ -17,6 +17,7 @@ class ComputeRules(_Frozen):
     """Tasks, pods, functions and nodes."""
 
     headroom: float
+    lean_headroom: float
     default_task_vcpu: float
     memory_mib_per_vcpu: int
     lambda_memory_mib: int
@@ -26,6 +27,8 @@ class ComputeRules(_Frozen):
     node_allocatable_ratio: float
     ec2_instance_type: str
     ec2_vcpu: int
+    ec2_root_volume_gb: int
+    node_disk_gb: int
 
 
 class NetworkRules(_Frozen):
@@ -99,6 +102,22 @@ class DocumentRules(_Frozen):
     instance_class: str
 
 
+class FirehoseRules(_Frozen):
+    """Data Firehose buffering."""
+
+    buffer_mb: int
+    buffer_seconds: int
+
+
+class DynamoRules(_Frozen):
+    """DynamoDB capacity mode."""
+
+    target_utilization: float
+    max_burst_ratio: float
+    min_saving_usd: float
+    floor_share: float
+
+
 class BackupRules(_Frozen):
     """AWS Backup."""
 
@@ -129,6 +148,8 @@ class SizingData(_Frozen):
     search: SearchRules
     kafka: KafkaRules
     document: DocumentRules
+    firehose: FirehoseRules
+    dynamodb: DynamoRules
     backup: BackupRules
     edge: EdgeRules
 

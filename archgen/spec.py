@@ -83,6 +83,12 @@ class Traffic(Section):
     )
     avg_response_kb: float = Field(default=16, gt=0, description="Average response size in KB. Default 16.")
     global_users: bool = Field(default=False, description="Users spread across continents. Default false.")
+    rps_per_vcpu: float | None = Field(
+        default=None,
+        gt=0,
+        description="Requests per second one vCPU serves, for sizing tasks, pods and instances. Default: the "
+        "blueprint's assumption (stated in DESIGN.md); measure it with a load test and put it here.",
+    )
 
     @property
     def average(self) -> float:

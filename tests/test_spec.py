@@ -221,7 +221,7 @@ def test_unknown_key_suggests_the_nearest() -> None:
         (
             HEAD.replace("peak_rps: 100", "peak_rps: 100\n  zzz: 1"),
             "spec.yaml:5:3: traffic.zzz: unknown key "
-            "(known keys: average_rps, avg_response_kb, global_users, peak_rps)",
+            "(known keys: average_rps, avg_response_kb, global_users, peak_rps, rps_per_vcpu)",
         ),
     ],
 )

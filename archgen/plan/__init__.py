@@ -11,6 +11,8 @@ from archgen import __version__
 from archgen.design import BlueprintScore, Component, Decision, Design
 from archgen.facts import spec_facts
 from archgen.match import BlueprintMatch, Ranking
+from archgen.plan.availability import estimate_availability
+from archgen.plan.budget import fit_budget
 from archgen.plan.components import (
     check_unique_ids,
     expand_components,
@@ -18,18 +20,25 @@ from archgen.plan.components import (
     recovery_components,
 )
 from archgen.plan.compute import decide_compute
+from archgen.plan.cost import price_design, summarise
 from archgen.plan.data_stores import decide_store
 from archgen.plan.edge import decide_edge
 from archgen.plan.notes import Notes
 from archgen.plan.recovery import check_slo_against_rto, choose_strategy, describe_strategy, promotion_seconds
 from archgen.plan.regions import choose_regions
 from archgen.plan.sizing import size_components
+from archgen.plan.tweaks import Tweaks
 from archgen.plan.zones import decide_multi_az
 from archgen.spec import Spec
 
 
 def plan_design(spec: Spec, ranking: Ranking) -> Design:
-    """The design for ``spec`` using the best blueprint of ``ranking``."""
+    """The design for ``spec`` using the best blueprint of ``ranking``, priced, and fitted to the budget."""
+    return fit_budget(spec, lambda tweaks, relaxed: plan_variant(relaxed or spec, ranking, tweaks))
+
+
+def plan_variant(spec: Spec, ranking: Ranking, tweaks: Tweaks) -> Design:
+    """One priced design for ``spec`` with the cheaper ``tweaks`` applied (none by default)."""
     best = ranking.best.blueprint
     notes = Notes()
     compute = decide_compute(spec, ranking)
@@ -68,12 +77,22 @@ def plan_design(spec: Spec, ranking: Ranking) -> Design:
     multi_az = decide_multi_az(spec, primary)
     decisions["multi_az"] = multi_az
     zonal = multi_az.choice == "true"
-    primary = size_components(primary, spec, best, compute.choice, zonal)
+    primary = size_components(primary, spec, best, compute.choice, zonal, tweaks=tweaks)
     components = primary + recovery_components(
         primary, spec.regions.primary, strategy.choice, regions.recovery, multi_az=zonal
     )
     check_unique_ids(components)
     _general_notes(spec, notes)
+    region_codes = tuple(r for r in (spec.regions.primary, regions.recovery) if r)
+    cost = summarise(price_design(spec, strategy.choice, region_codes, components), spec)
+    availability = estimate_availability(tuple(components), region_codes, strategy.choice, zonal, spec.availability.slo)
+    if availability.estimated < spec.availability.slo:
+        limiting = next(p for p in availability.parts if p.component == availability.limiting_component)
+        notes.risk(
+            f"The published SLAs of the request path compose to {availability.estimated:g}%, below the "
+            f"{spec.availability.slo:g}% SLO; {limiting.basis} ({limiting.sla:g}%) limits it. A second serving "
+            "Region (active/active) or a higher-SLA service for that part would raise it."
+        )
     return Design(
         archgen_version=__version__,
         name=spec.name,
@@ -83,7 +102,7 @@ def plan_design(spec: Spec, ranking: Ranking) -> Design:
         blueprint_source=best.source.url,
         blueprint_source_title=best.source.title,
         decisions=decisions,
-        regions=tuple(r for r in (spec.regions.primary, regions.recovery) if r),
+        regions=region_codes,
         multi_az=multi_az.choice == "true",
         components=tuple(components),
         connections=tuple(expand_connections(best, components, decisions, spec.regions.primary)),
@@ -92,6 +111,8 @@ def plan_design(spec: Spec, ranking: Ranking) -> Design:
         risks=tuple(notes.risks),
         open_questions=tuple(notes.questions),
         requirements=spec,
+        cost=cost,
+        availability=availability,
     )
 
 

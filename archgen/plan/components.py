@@ -84,7 +84,15 @@ def _expand(template: ComponentTemplate, spec: Spec, decisions: Mapping[str, Dec
             )
             for s in services
         ]
-    return [Component(id=template.id, kind=template.kind, region=region, role=template.role)]
+    return [
+        Component(
+            id=template.id,
+            kind=template.kind,
+            region=region,
+            role=template.role,
+            properties=dict(template.properties),
+        )
+    ]
 
 
 def recovery_components(
@@ -120,15 +128,24 @@ def recovery_components(
     settings = recovery_data().strategies[strategy]  # type: ignore[index]
     capacity = {"pilot-light": 0, "warm-standby": settings.standby_capacity_percent or 0}.get(strategy, 100)
     return vaults + [
-        _recovery_copy(component, recovery, capacity, multi_az=multi_az)
+        _recovery_copy(component, recovery, capacity, multi_az=multi_az, standby=strategy != "active-active")
         for component in primary
         if component.region != GLOBAL  # edge services serve both Regions
     ]
 
 
-def _recovery_copy(component: Component, recovery: str, capacity: int, *, multi_az: bool) -> Component:
+def _recovery_copy(component: Component, recovery: str, capacity: int, *, multi_az: bool, standby: bool) -> Component:
     props: Props = {**component.properties, "replica_of": component.id}
     role = f"recovery copy of {component.id}"
+    if standby:
+        # A standby database only applies the primary's changes: one instance, made highly available after
+        # promotion (RDS: modify to Multi-AZ; Aurora: add a reader), not paid for twice while it waits.
+        if props.get("multi_az") is True:
+            props["multi_az"] = False
+        if "instance_count" in props:
+            props["instance_count"] = 1
+        if "replicas" in props:
+            props["replicas"] = 0
     if "min_count" in props and "max_count" in props:
         props["capacity_percent"] = capacity
         for key in ("min_count", "desired_count"):

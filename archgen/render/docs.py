@@ -6,9 +6,23 @@ from archgen.components import component_catalogue
 from archgen.data_kinds import store_size_gb
 from archgen.design import Design
 from archgen.durations import format_duration
+from archgen.plan.usage import usage_assumptions
 from archgen.render.diagram import mermaid_source
 from archgen.render.environment import environment
 from archgen.spec import Spec
+
+# the properties shown next to a component's name in the Capacity section
+SIZE_KEYS = (
+    "instance_type",
+    "instance_class",
+    "node_type",
+    "desired_count",
+    "max_count",
+    "shard_count",
+    "billing_mode",
+    "memory_mib",
+    "peak_concurrency",
+)
 
 
 def render_docs(design: Design) -> dict[str, str]:
@@ -16,7 +30,12 @@ def render_docs(design: Design) -> dict[str, str]:
     template = environment().get_template("docs/DESIGN.md.j2")
     kinds = {kind: info.title for kind, info in component_catalogue().kinds.items()}
     text = template.render(
-        design=design, requirements=requirement_rows(design.requirements), kinds=kinds, mermaid=mermaid_source(design)
+        design=design,
+        requirements=requirement_rows(design.requirements),
+        kinds=kinds,
+        mermaid=mermaid_source(design),
+        usage=usage_assumptions(),
+        size_keys=SIZE_KEYS,
     )
     return {"DESIGN.md": text}
 

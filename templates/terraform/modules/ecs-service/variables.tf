@@ -74,6 +74,17 @@ variable "cpu_architecture" {
   }
 }
 
+variable "capacity_provider" {
+  description = "FARGATE, or FARGATE_SPOT for interruption-tolerant services (needs a cluster_arn whose cluster has the Fargate capacity providers)."
+  type        = string
+  default     = "FARGATE"
+
+  validation {
+    condition     = contains(["FARGATE", "FARGATE_SPOT"], var.capacity_provider)
+    error_message = "capacity_provider must be FARGATE or FARGATE_SPOT."
+  }
+}
+
 variable "cpu" {
   description = "vCPUs per task (a Fargate size: 0.25, 0.5, 1, 2, 4, 8 or 16)."
   type        = number

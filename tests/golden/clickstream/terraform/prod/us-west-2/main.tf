@@ -35,7 +35,7 @@ module "network" {
   availability_zones = slice(data.aws_availability_zones.available.names, 0, 2)
   public_subnets     = ["10.0.0.0/24", "10.0.1.0/24"]
   private_subnets    = ["10.0.16.0/20", "10.0.32.0/20"]
-  nat_gateway_count  = 2
+  nat_gateway_count  = 1
   kms_key_arn        = module.kms.key_arn
 }
 
@@ -68,14 +68,17 @@ module "ingest" {
   container_port  = 8080
   cpu             = 0.5
   memory_mib      = 1024
-  desired_count   = 16
+  desired_count   = 14
   min_count       = 2
-  max_count       = 52
+  max_count       = 44
   vpc_id          = module.network.vpc_id
   vpc_cidr_block  = module.network.vpc_cidr_block
   subnet_ids      = module.network.private_subnet_ids
   kms_key_arn     = module.kms.key_arn
   public          = true
+
+  cpu_architecture  = "ARM64"
+  capacity_provider = "FARGATE"
 
   target_group_arn      = module.entry.target_group_arns["ingest"]
   alb_security_group_id = module.entry.security_group_id
@@ -90,14 +93,17 @@ module "sessionizer" {
   container_port  = 8080
   cpu             = 0.5
   memory_mib      = 1024
-  desired_count   = 16
+  desired_count   = 14
   min_count       = 2
-  max_count       = 52
+  max_count       = 44
   vpc_id          = module.network.vpc_id
   vpc_cidr_block  = module.network.vpc_cidr_block
   subnet_ids      = module.network.private_subnet_ids
   kms_key_arn     = module.kms.key_arn
   public          = false
+
+  cpu_architecture  = "ARM64"
+  capacity_provider = "FARGATE_SPOT"
 }
 
 module "data_clicks" {
@@ -112,9 +118,15 @@ module "data_sessions" {
   source = "../../modules/dynamodb-table"
 
   name                   = "${local.name_prefix}-data-sessions"
-  billing_mode           = "PAY_PER_REQUEST"
+  billing_mode           = "PROVISIONED"
   point_in_time_recovery = true
   kms_key_arn            = module.kms.key_arn
+
+  # autoscaling between these bounds (target 70 % utilisation); the planner's arithmetic is in DESIGN.md
+  write_capacity     = 600
+  read_capacity      = 1200
+  max_write_capacity = 5715
+  max_read_capacity  = 11429
 }
 
 module "lake_delivery" {

@@ -89,6 +89,9 @@ module "storefront" {
   kms_key_arn     = module.kms.key_arn
   public          = true
 
+  cpu_architecture  = "X86_64"
+  capacity_provider = "FARGATE"
+
   target_group_arn      = module.entry.target_group_arns["storefront"]
   alb_security_group_id = module.entry.security_group_id
 }
@@ -97,9 +100,15 @@ module "data_products" {
   source = "../../modules/dynamodb-table"
 
   name                   = "${local.name_prefix}-data-products"
-  billing_mode           = "PAY_PER_REQUEST"
+  billing_mode           = "PROVISIONED"
   point_in_time_recovery = true
   kms_key_arn            = module.kms.key_arn
+
+  # autoscaling between these bounds (target 70 % utilisation); the planner's arithmetic is in DESIGN.md
+  write_capacity     = 150
+  read_capacity      = 300
+  max_write_capacity = 1143
+  max_read_capacity  = 2286
 }
 
 module "data_images" {

@@ -62,6 +62,9 @@ module "report_builder" {
   subnet_ids      = module.network.private_subnet_ids
   kms_key_arn     = module.kms.key_arn
   public          = false
+
+  cpu_architecture  = "X86_64"
+  capacity_provider = "FARGATE"
 }
 
 module "data_reports" {

@@ -262,7 +262,7 @@ resource "aws_ecs_service" "this" {
   cluster                            = local.cluster_arn
   task_definition                    = aws_ecs_task_definition.this.arn
   desired_count                      = var.desired_count
-  launch_type                        = "FARGATE"
+  launch_type                        = var.capacity_provider == "FARGATE" ? "FARGATE" : null
   platform_version                   = "LATEST"
   deployment_minimum_healthy_percent = 100
   deployment_maximum_percent         = 200
@@ -273,6 +273,16 @@ resource "aws_ecs_service" "this" {
   availability_zone_rebalancing      = "ENABLED"
   wait_for_steady_state              = false
   tags                               = var.tags
+
+  # Fargate Spot runs on spare capacity at a discount; tasks get two minutes' notice before interruption.
+  dynamic "capacity_provider_strategy" {
+    for_each = var.capacity_provider == "FARGATE_SPOT" ? [var.capacity_provider] : []
+    content {
+      capacity_provider = capacity_provider_strategy.value
+      weight            = 1
+      base              = 0
+    }
+  }
 
   network_configuration {
     subnets          = var.subnet_ids
@@ -307,6 +317,11 @@ resource "aws_ecs_service" "this" {
     precondition {
       condition     = var.min_count <= var.desired_count && var.desired_count <= var.max_count
       error_message = "Counts must satisfy min_count <= desired_count <= max_count."
+    }
+
+    precondition {
+      condition     = var.capacity_provider == "FARGATE" || var.cluster_arn != null
+      error_message = "FARGATE_SPOT needs a shared cluster (cluster_arn) with the Fargate capacity providers."
     }
   }
 

@@ -77,6 +77,9 @@ module "orders_api" {
   kms_key_arn     = module.kms.key_arn
   public          = true
 
+  cpu_architecture  = "X86_64"
+  capacity_provider = "FARGATE"
+
   target_group_arn      = module.entry.target_group_arns["orders-api"]
   alb_security_group_id = module.entry.security_group_id
 }

@@ -86,6 +86,9 @@ module "orders_api_recovery" {
   kms_key_arn     = module.kms.key_arn
   public          = true
 
+  cpu_architecture  = "X86_64"
+  capacity_provider = "FARGATE"
+
   target_group_arn      = module.entry_recovery.target_group_arns["orders-api"]
   alb_security_group_id = module.entry_recovery.security_group_id
 }
@@ -99,7 +102,7 @@ module "data_orders_recovery" {
   instance_class           = "db.r7g.xlarge"
   allocated_storage_gb     = 240
   max_allocated_storage_gb = 480
-  multi_az                 = true
+  multi_az                 = false
   backup_retention_days    = 14
   kms_key_arn              = module.kms.key_arn
   vpc_id                   = module.network.vpc_id
@@ -112,7 +115,7 @@ module "data_sessions_recovery" {
   name        = "${local.name_prefix}-data-sessions-recovery"
   engine      = "valkey"
   node_type   = "cache.t4g.medium"
-  replicas    = 1
+  replicas    = 0
   kms_key_arn = module.kms.key_arn
   vpc_id      = module.network.vpc_id
   subnet_ids  = module.network.private_subnet_ids

@@ -79,7 +79,8 @@ module "nodes" {
   cluster_name  = module.cluster.cluster_name
   subnet_ids    = module.network.private_subnet_ids
   instance_type = "m7g.large"
-  desired_count = 3
+  disk_size_gb  = 50
+  desired_count = 9
   min_count     = 3
   max_count     = 21
   kms_key_arn   = module.kms.key_arn
@@ -157,9 +158,15 @@ module "data_idempotency" {
   source = "../../modules/dynamodb-table"
 
   name                   = "${local.name_prefix}-data-idempotency"
-  billing_mode           = "PAY_PER_REQUEST"
+  billing_mode           = "PROVISIONED"
   point_in_time_recovery = true
   kms_key_arn            = module.kms.key_arn
+
+  # autoscaling between these bounds (target 70 % utilisation); the planner's arithmetic is in DESIGN.md
+  write_capacity     = 90
+  read_capacity      = 180
+  max_write_capacity = 715
+  max_read_capacity  = 1429
 }
 
 module "data_events" {

@@ -67,7 +67,8 @@ module "nodes_recovery" {
   cluster_name  = module.cluster_recovery.cluster_name
   subnet_ids    = module.network.private_subnet_ids
   instance_type = "m7g.large"
-  desired_count = 1
+  disk_size_gb  = 50
+  desired_count = 3
   min_count     = 1
   max_count     = 21
   kms_key_arn   = module.kms.key_arn
@@ -134,7 +135,7 @@ module "data_ledger_recovery" {
   engine                = "aurora-postgresql"
   engine_version        = "16.4"
   instance_class        = "db.r7g.2xlarge"
-  instance_count        = 2
+  instance_count        = 1
   backup_retention_days = 14
   kms_key_arn           = module.kms.key_arn
   vpc_id                = module.network.vpc_id
@@ -145,9 +146,15 @@ module "data_idempotency_recovery" {
   source = "../../modules/dynamodb-table"
 
   name                   = "${local.name_prefix}-data-idempotency-recovery"
-  billing_mode           = "PAY_PER_REQUEST"
+  billing_mode           = "PROVISIONED"
   point_in_time_recovery = true
   kms_key_arn            = module.kms.key_arn
+
+  # autoscaling between these bounds (target 70 % utilisation); the planner's arithmetic is in DESIGN.md
+  write_capacity     = 90
+  read_capacity      = 180
+  max_write_capacity = 715
+  max_read_capacity  = 1429
 }
 
 module "data_events_recovery" {
