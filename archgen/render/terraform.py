@@ -127,9 +127,17 @@ def render_terraform(design: Design) -> dict[str, str]:
             used.update(_MODULE_SOURCE.findall(text))
     for module in sorted(used):
         files.update(_module_files(module))
-    files["terraform/README.md"] = environment().get_template("terraform/README.md.j2").render(
-        design=design, roots=roots_of(design), modules=sorted(used), aws_version=AWS_VERSION,
-        cloudflare_version=CLOUDFLARE_VERSION, version=__version__,
+    files["terraform/README.md"] = (
+        environment()
+        .get_template("terraform/README.md.j2")
+        .render(
+            design=design,
+            roots=roots_of(design),
+            modules=sorted(used),
+            aws_version=AWS_VERSION,
+            cloudflare_version=CLOUDFLARE_VERSION,
+            version=__version__,
+        )
     )
     return files
 
