@@ -136,10 +136,14 @@ def test_design_md_embeds_the_mermaid_diagram(case: str) -> None:
 def test_dot_is_a_valid_graph_with_every_connection() -> None:
     design = planned("payments-platform")
     source = rendered("payments-platform")[DOT_FILE].decode("utf-8")
-    graph = json.loads(subprocess.run(["dot", "-Tjson"], input=source, capture_output=True, text=True,
-                                      check=True).stdout)
-    drawn = {(graph["objects"][e["tail"]]["name"], graph["objects"][e["head"]]["name"]) for e in graph["edges"]
-             if e.get("style") != "invis"}
+    graph = json.loads(
+        subprocess.run(["dot", "-Tjson"], input=source, capture_output=True, text=True, check=True).stdout
+    )
+    drawn = {
+        (graph["objects"][e["tail"]]["name"], graph["objects"][e["head"]]["name"])
+        for e in graph["edges"]
+        if e.get("style") != "invis"
+    }
     assert drawn == {(safe_id(c.source), safe_id(c.target)) for c in design.connections}
     assert graph["rankdir"] == "LR"
     clusters = [o["name"] for o in graph["objects"] if o["name"].startswith("cluster_")]
@@ -166,8 +170,13 @@ def test_cross_region_connections_are_dashed() -> None:
 def _design_in_subprocess(spec: Path, out: Path, cwd: Path, seed: str) -> dict[str, bytes]:
     cwd.mkdir()
     env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-m", "archgen", "design", str(spec), "--out", str(out)], cwd=cwd, env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "archgen", "design", str(spec), "--out", str(out)],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     assert list(cwd.iterdir()) == [], "rendering left files in the working directory"
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "diagrams").iterdir())}
 
@@ -185,8 +194,16 @@ def test_diagrams_are_byte_identical_across_processes(case: str, tmp_path: Path)
 
 
 def _forbidden_paths() -> list[str]:
-    paths = {str(icons_folder()), str(icons_folder().parent), sys.prefix, sys.base_prefix, str(ROOT), str(Path.home()),
-             tempfile.gettempdir(), os.getcwd()}
+    paths = {
+        str(icons_folder()),
+        str(icons_folder().parent),
+        sys.prefix,
+        sys.base_prefix,
+        str(ROOT),
+        str(Path.home()),
+        tempfile.gettempdir(),
+        os.getcwd(),
+    }
     return sorted(p for p in paths if len(p) > 1)
 
 
@@ -214,8 +231,13 @@ def test_dot_names_icons_relative_to_the_diagrams_package() -> None:
 
 def test_importing_archgen_does_not_import_diagrams() -> None:
     probe = "import sys, archgen.cli, archgen.api, archgen.render; print({'diagrams', 'graphviz'} & set(sys.modules))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    ).stdout
     assert out.strip() == "set()"
 
 
@@ -280,12 +302,14 @@ def test_hostile_labels_cannot_break_mermaid() -> None:
 def test_hostile_labels_cannot_break_dot() -> None:
     design = _hostile_design()
     source = dot_source(design)
-    graph = json.loads(subprocess.run(["dot", "-Tjson"], input=source, capture_output=True, text=True,
-                                      check=True).stdout)
+    graph = json.loads(
+        subprocess.run(["dot", "-Tjson"], input=source, capture_output=True, text=True, check=True).stdout
+    )
     visible = [e for e in graph["edges"] if e.get("style") != "invis"]
     assert len(visible) == len(design.connections)
-    assert len([o for o in graph["objects"] if "nodes" not in o]) == len([c for c in design.components
-                                                                          if c.kind != "vpc"])
+    assert len([o for o in graph["objects"] if "nodes" not in o]) == len(
+        [c for c in design.components if c.kind != "vpc"]
+    )
     # laid out, every label reads exactly as written: no escape sequence, HTML or DOT syntax took effect
     laid_out = subprocess.run(["dot", "-Tsvg"], input=source.encode("utf-8"), capture_output=True, check=True).stdout
     svg = ElementTree.fromstring(laid_out)  # noqa: S314 - archgen's own output

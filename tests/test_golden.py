@@ -53,15 +53,22 @@ def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
         out = tmp_path / f"run-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
         spec = EXAMPLES / "payments-platform.yaml"
-        subprocess.run([sys.executable, "-m", "archgen", "design", str(spec), "--out", str(out)], check=True, env=env,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "archgen", "design", str(spec), "--out", str(out)],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert trees[0] == trees[1]
 
 
 def test_cli_writes_what_the_golden_holds(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    subprocess.run([sys.executable, "-m", "archgen", "design", str(EXAMPLES / "orders-api.yaml"), "--out", str(out)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "archgen", "design", str(EXAMPLES / "orders-api.yaml"), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
     for name, content in rendered("orders-api").items():
         assert (out / name).read_bytes() == content, name

@@ -81,8 +81,9 @@ def validate_strictly(docs: list[Doc], where: str) -> None:
         try:
             kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
         except kubernetes_validate.ValidationError as exc:
-            pytest.fail(f"{name} is invalid for Kubernetes {KUBERNETES_VERSION}: {'.'.join(map(str, exc.path))}: "
-                        f"{exc.message}")
+            pytest.fail(
+                f"{name} is invalid for Kubernetes {KUBERNETES_VERSION}: {'.'.join(map(str, exc.path))}: {exc.message}"
+            )
         except kubernetes_validate.SchemaNotFoundError as exc:
             pytest.fail(f"{name}: {exc.message}")
 
@@ -127,20 +128,31 @@ def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 
 def test_the_cases_cover_eks_ecs_and_ec2(case: Case) -> None:
-    assert case.design.decisions["compute"].choice == {
-        "payments-platform": "eks",
-        "orders-api": "ecs-fargate",
-        "clickstream": "ecs-fargate",
-        "fleet": "ec2-autoscaling",
-    }[case.design.name]
+    assert (
+        case.design.decisions["compute"].choice
+        == {
+            "payments-platform": "eks",
+            "orders-api": "ecs-fargate",
+            "clickstream": "ecs-fargate",
+            "fleet": "ec2-autoscaling",
+        }[case.design.name]
+    )
 
 
 def test_every_overlay_builds_and_every_document_validates_strictly(case: Case) -> None:
     for env, docs in case.overlays.items():
         validate_strictly(docs, f"overlays/{env}")
         kinds = {doc["kind"] for doc in docs}
-        assert {"Namespace", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
-                "NetworkPolicy", "ServiceAccount", "ConfigMap"} <= kinds
+        assert {
+            "Namespace",
+            "Deployment",
+            "Service",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget",
+            "NetworkPolicy",
+            "ServiceAccount",
+            "ConfigMap",
+        } <= kinds
     validate_strictly(case.base, "base")
 
 
@@ -171,8 +183,11 @@ def test_namespace_enforces_restricted_pod_security_at_the_cluster_version(case:
         for mode in ("enforce", "audit", "warn"):
             assert labels[f"pod-security.kubernetes.io/{mode}"] == "restricted"
             assert labels[f"pod-security.kubernetes.io/{mode}-version"] == f"v{version}"
-        assert all(doc["metadata"].get("namespace") == case.design.name for doc in case.overlays[env]
-                   if doc["kind"] != "Namespace")
+        assert all(
+            doc["metadata"].get("namespace") == case.design.name
+            for doc in case.overlays[env]
+            if doc["kind"] != "Namespace"
+        )
 
 
 def test_pods_run_restricted_with_probes_on_the_service_port(case: Case) -> None:
@@ -199,7 +214,9 @@ def test_pods_run_restricted_with_probes_on_the_service_port(case: Case) -> None
             assert port["containerPort"] == component.properties["port"]
             probes = {kind: container[f"{kind}Probe"]["httpGet"] for kind in ("startup", "liveness", "readiness")}
             assert {kind: probe["path"] for kind, probe in probes.items()} == {
-                "startup": "/healthz", "liveness": "/healthz", "readiness": "/readyz"
+                "startup": "/healthz",
+                "liveness": "/healthz",
+                "readiness": "/readyz",
             }
             assert all(probe["port"] == port["name"] for probe in probes.values())
             tmp = next(m for m in container["volumeMounts"] if m["mountPath"] == "/tmp")
@@ -226,8 +243,9 @@ def test_requests_are_the_design_size_and_prod_scaling_is_the_design(case: Case)
         for env in OVERLAYS:
             (container,) = case.objects(env, "Deployment")[name]["spec"]["template"]["spec"]["containers"]
             resources = container["resources"]
-            assert math.isclose(cpu_cores(resources["requests"]["cpu"]), number(component.properties, "cpu"),
-                                abs_tol=0.001)
+            assert math.isclose(
+                cpu_cores(resources["requests"]["cpu"]), number(component.properties, "cpu"), abs_tol=0.001
+            )
             assert resources["requests"]["memory"] == f"{int(number(component.properties, 'memory_mib'))}Mi"
             assert resources["limits"] == {"memory": resources["requests"]["memory"]}  # no CPU limit, by decision
             hpa = case.objects(env, "HorizontalPodAutoscaler")[name]["spec"]
@@ -274,17 +292,26 @@ def test_network_policies_deny_by_default_and_open_what_the_design_connects(case
     network = next(c for c in case.design.components if c.kind == "vpc" and c.region == case.design.primary_region)
     for env in OVERLAYS:
         policies = case.objects(env, "NetworkPolicy")
-        deny = [p["spec"] for p in policies.values() if p["spec"]["podSelector"] == {}
-                and sorted(p["spec"].get("policyTypes", [])) == ["Egress", "Ingress"]
-                and not p["spec"].get("ingress") and not p["spec"].get("egress")]
+        deny = [
+            p["spec"]
+            for p in policies.values()
+            if p["spec"]["podSelector"] == {}
+            and sorted(p["spec"].get("policyTypes", [])) == ["Egress", "Ingress"]
+            and not p["spec"].get("ingress")
+            and not p["spec"].get("egress")
+        ]
         assert len(deny) == 1, "no default-deny NetworkPolicy for ingress and egress"
         dns = policies["allow-dns"]["spec"]["egress"]
         assert {(p["protocol"], p["port"]) for rule in dns for p in rule["ports"]} == {("UDP", 53), ("TCP", 53)}
         for component in case.services():
             policy = policies[f"{component.properties['service']}-allow"]["spec"]
             port = component.properties["port"]
-            alb_sources = {peer["ipBlock"]["cidr"] for rule in policy.get("ingress") or [] for peer in rule["from"]
-                           if "ipBlock" in peer and any(p["port"] == port for p in rule["ports"])}
+            alb_sources = {
+                peer["ipBlock"]["cidr"]
+                for rule in policy.get("ingress") or []
+                for peer in rule["from"]
+                if "ipBlock" in peer and any(p["port"] == port for p in rule["ports"])
+            }
             public = component.properties["public"] is True
             subnets = network.properties["public_subnets"]
             assert isinstance(subnets, tuple)
@@ -293,11 +320,21 @@ def test_network_policies_deny_by_default_and_open_what_the_design_connects(case
             stores = [s for s in stores if catalogue.kinds[s.kind].category in ("data", "messaging")]
             vpc_ports = {conventions().store_ports[s.kind] for s in stores if catalogue.kinds[s.kind].in_vpc}
             egress = policy.get("egress") or []
-            to_vpc = {p["port"] for rule in egress for peer in rule["to"]
-                      if peer.get("ipBlock", {}).get("cidr") == network.properties["cidr"] for p in rule["ports"]}
+            to_vpc = {
+                p["port"]
+                for rule in egress
+                for peer in rule["to"]
+                if peer.get("ipBlock", {}).get("cidr") == network.properties["cidr"]
+                for p in rule["ports"]
+            }
             assert to_vpc == vpc_ports
-            to_internet = {p["port"] for rule in egress for peer in rule["to"]
-                           if peer.get("ipBlock", {}).get("cidr") == "0.0.0.0/0" for p in rule["ports"]}
+            to_internet = {
+                p["port"]
+                for rule in egress
+                for peer in rule["to"]
+                if peer.get("ipBlock", {}).get("cidr") == "0.0.0.0/0"
+                for p in rule["ports"]
+            }
             assert to_internet == ({443} if stores else set())
 
 
@@ -324,8 +361,10 @@ def test_public_services_share_one_alb_through_ingress(case: Case) -> None:
             assert annotations["alb.ingress.kubernetes.io/target-type"] == "ip"
             assert annotations["alb.ingress.kubernetes.io/group.name"] == case.design.name
             assert annotations["alb.ingress.kubernetes.io/ssl-redirect"] == "443"
-            assert yaml.safe_load(annotations["alb.ingress.kubernetes.io/listen-ports"]) == [{"HTTP": 80},
-                                                                                           {"HTTPS": 443}]
+            assert yaml.safe_load(annotations["alb.ingress.kubernetes.io/listen-ports"]) == [
+                {"HTTP": 80},
+                {"HTTPS": 443},
+            ]
             assert annotations["alb.ingress.kubernetes.io/certificate-arn"].startswith("arn:aws:acm:")
             assert annotations["alb.ingress.kubernetes.io/healthcheck-path"] == "/readyz"
             (rule,) = ingress["spec"]["rules"]
@@ -350,15 +389,20 @@ def test_checkov_finds_nothing_in_the_raw_folder(case: Case) -> None:
     """checkov reads every file as deployed, not the kustomize output: so every base object names its namespace,
     the overlays hold no partial manifests (their patches are inline), and accepted findings carry a reason."""
     for env in OVERLAYS:
-        assert sorted(p.name for p in (case.root / "overlays" / env).iterdir()) == ["kustomization.yaml",
-                                                                                    "settings.env"]
+        assert sorted(p.name for p in (case.root / "overlays" / env).iterdir()) == [
+            "kustomization.yaml",
+            "settings.env",
+        ]
     for path in sorted((case.root / "base").rglob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
             if doc and doc["kind"] not in ("Kustomization", "Namespace"):
                 assert doc["metadata"]["namespace"] == case.design.name, path
             if doc and doc["kind"] == "Deployment":
-                skips = {key: value for key, value in doc["metadata"]["annotations"].items()
-                         if key.startswith("checkov.io/skip")}
+                skips = {
+                    key: value
+                    for key, value in doc["metadata"]["annotations"].items()
+                    if key.startswith("checkov.io/skip")
+                }
                 assert sorted(value.split("=")[0] for value in skips.values()) == ["CKV_K8S_11", "CKV_K8S_43"]
                 assert all(len(value.split("=")) == 2 and len(value.split("=")[1]) > 20 for value in skips.values())
     failures = checkov(case.root, ["kubernetes"])
@@ -404,8 +448,10 @@ def test_missing_kubectl_fails_rather_than_skips(monkeypatch: pytest.MonkeyPatch
         kubectl()
 
 
-@pytest.mark.parametrize(("vcpu", "quantity"), [(0.5, "500m"), (1.0, "1"), (0.25, "250m"), (16, "16"), (0.1, "100m"),
-                                                 (1.5, "1500m"), (0.0001, "1m")])
+@pytest.mark.parametrize(
+    ("vcpu", "quantity"),
+    [(0.5, "500m"), (1.0, "1"), (0.25, "250m"), (16, "16"), (0.1, "100m"), (1.5, "1500m"), (0.0001, "1m")],
+)
 def test_cpu_quantities(vcpu: float, quantity: str) -> None:
     assert cpu_quantity(vcpu) == quantity
 
@@ -413,36 +459,43 @@ def test_cpu_quantities(vcpu: float, quantity: str) -> None:
 # --- any valid spec yields YAML that parses ------------------------------------------------------------------
 
 LABEL = st.from_regex(r"[a-z]([a-z0-9-]{0,30}[a-z0-9])?", fullmatch=True)
-STORES = st.sampled_from([
-    [],
-    [{"name": "main", "kind": "relational", "engine": "postgresql"}],
-    [{"name": "cache", "kind": "cache"}, {"name": "jobs", "kind": "queue"}],
-    [{"name": "items", "kind": "key-value"}, {"name": "files", "kind": "object"}],
-])
+STORES = st.sampled_from(
+    [
+        [],
+        [{"name": "main", "kind": "relational", "engine": "postgresql"}],
+        [{"name": "cache", "kind": "cache"}, {"name": "jobs", "kind": "queue"}],
+        [{"name": "items", "kind": "key-value"}, {"name": "files", "kind": "object"}],
+    ]
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=LABEL.filter(lambda n: n != "default" and not n.startswith("kube-")),
     description=st.text(max_size=300),
-    services=st.lists(st.tuples(LABEL, st.integers(1, 65535), st.booleans()), min_size=1, max_size=4,
-                      unique_by=lambda s: s[0]),
+    services=st.lists(
+        st.tuples(LABEL, st.integers(1, 65535), st.booleans()), min_size=1, max_size=4, unique_by=lambda s: s[0]
+    ),
     stores=STORES,
 )
 def test_any_valid_spec_yields_yaml_that_parses(
     name: str, description: str, services: list[tuple[str, int, bool]], stores: list[dict[str, str]]
 ) -> None:
-    spec = Spec.model_validate({
-        "name": name,
-        "description": description,
-        "workload": "web-api",
-        "traffic": {"peak_rps": 1000, "average_rps": 400},
-        "availability": {"slo": 99.9, "rto": "1h", "rpo": "15m"},
-        "regions": {"primary": "eu-west-1"},
-        "data": stores,
-        "services": [{"name": s, "port": p, "public": public or i == 0} for i, (s, p, public) in enumerate(services)],
-        "team": {"kubernetes": True},
-    })
+    spec = Spec.model_validate(
+        {
+            "name": name,
+            "description": description,
+            "workload": "web-api",
+            "traffic": {"peak_rps": 1000, "average_rps": 400},
+            "availability": {"slo": 99.9, "rto": "1h", "rpo": "15m"},
+            "regions": {"primary": "eu-west-1"},
+            "data": stores,
+            "services": [
+                {"name": s, "port": p, "public": public or i == 0} for i, (s, p, public) in enumerate(services)
+            ],
+            "team": {"kubernetes": True},
+        }
+    )
     assume(not cross_field_problems(spec))
     _, design = design_from_spec(spec)
     assert design.decisions["compute"].choice in CONTAINER_COMPUTE

@@ -17,7 +17,7 @@ from archgen.price_catalogue import BASE_REGION, Catalogue, price_catalogue
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "prices"
 REGIONS_FILE = ROOT / "archgen" / "data" / "regions.yaml"
-FREE_ITEMS = {"cloudflare/free"}
+FREE_ITEMS = {"cloudflare/free", "cloudflare/managed-waf"}  # included in a paid plan
 
 
 def _load_refresh() -> ModuleType:

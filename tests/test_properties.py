@@ -25,8 +25,9 @@ def specs(draw: st.DrawFn) -> Spec:
     workload = draw(WORKLOADS)
     names = draw(st.lists(LABEL, min_size=1, max_size=3, unique=True))
     stores = draw(st.lists(LABEL, max_size=3, unique=True))
-    services = [{"name": f"svc-{n}", "port": draw(st.integers(1024, 65535)), "public": i == 0}
-                for i, n in enumerate(names)]
+    services = [
+        {"name": f"svc-{n}", "port": draw(st.integers(1024, 65535)), "public": i == 0} for i, n in enumerate(names)
+    ]
     raw: dict[str, Any] = {
         "name": f"s-{names[0]}",
         "description": draw(TEXT),

@@ -245,6 +245,15 @@ def _cloudflare(p: _Pricer, c: Component) -> None:
 
 
 def _waf(p: _Pricer, c: Component) -> None:
+    if any(x.kind == "cloudflare-zone" for x in p.components):
+        p.add(
+            c,
+            "cloudflare_ruleset",
+            "cloudflare/managed-waf",
+            1,
+            "Cloudflare Managed Ruleset and per-IP rate limit, included in the zone's plan",
+        )
+        return
     rules = 5  # the managed rule groups and the rate-based rule in templates/terraform/modules/waf
     use = p.usage(c.region)
     p.add(c, "aws_wafv2_web_acl", "waf/web-acl", 1, "one web ACL")
@@ -655,7 +664,7 @@ def _backup(p: _Pricer, c: Component) -> None:
         stored,
         f"{durable:g} GB of durable stores + {assume.backup_daily_change:g}/day of changes × {retention:g} days",
     )
-    if "copy_to_region" in c.properties:
+    if "copy_to_region" in c.properties and durable:
         copied = durable * assume.backup_daily_change * 30
         _inter_region(p, c, "aws_backup_vault", copied, "the daily changes, copied cross-Region")
 
