@@ -105,6 +105,15 @@ def design(
             help="Also write Kubernetes manifests for an ECS or EC2 container design (EKS designs always get them).",
         ),
     ] = False,
+    explore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--explore",
+            metavar="KEY=V1,V2,...",
+            help="Re-plan across these values and put the comparison and its chart in DESIGN.md (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Design the service in SPEC and write design.json, DESIGN.md and the artifacts.
 
@@ -115,7 +124,9 @@ def design(
         from archgen.api import design as run_design
 
         with render_warnings():
-            result = run_design(spec, DesignOptions(out=out, force=force, kubernetes=kubernetes))
+            result = run_design(
+                spec, DesignOptions(out=out, force=force, kubernetes=kubernetes, explore=tuple(explore or ()))
+            )
         decisions = result.design.decisions
         say(f"wrote {result.out}/ ({len(result.files)} files)")
         table(
@@ -171,6 +182,85 @@ def explain(spec: SpecArg) -> None:
             say(f"  why: {decision.rationale}")
             for alternative in decision.alternatives:
                 say(f"  not {alternative.choice}: {alternative.why_not}")
+
+
+FormatOption = Annotated[str, typer.Option("--format", help="table, json, csv or md.")]
+
+
+@app.command()
+def cost(spec: SpecArg, output: FormatOption = "table") -> None:
+    """Print what the design of SPEC costs a month: every priced line, the total and the budget check.
+
+    Also the cheaper variants the budget search considered and what each requirement costs. Nothing is written;
+    an over-budget design still exits 0 (the output says by how much).
+
+    Example: archgen cost examples/orders-api.yaml --format csv > cost.csv
+    """
+    with reporting():
+        from archgen.api import design_from_spec
+        from archgen.cost_report import FORMATS, render_cost
+        from archgen.errors import UserError
+        from archgen.spec_loader import load_spec
+
+        if output not in FORMATS:
+            raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {output!r}")
+        _, planned = design_from_spec(load_spec(spec))
+        if planned.cost is None:
+            raise ArchgenError("the planner returned a design without a cost")
+        sys.stdout.write(render_cost(planned.cost, output, planned.name))
+
+
+@app.command()
+def explore(
+    spec: SpecArg,
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            metavar="KEY=V1,V2,...",
+            help="KEY=V1,V2,...: a dotted spec key and the values to try (repeat for more keys; "
+            "at most 200 combinations).",
+            show_default=False,
+        ),
+    ],
+    output: FormatOption = "table",
+    chart: Annotated[
+        Path | None,
+        typer.Option("--chart", help="Also write a chart of the monthly cost (.png or .svg).", show_default=False),
+    ] = None,
+) -> None:
+    """Re-plan SPEC for every combination of the varied keys and compare cost, DR strategy and availability.
+
+    Example: archgen explore examples/orders-api.yaml --vary availability.rto=4h,1h,15m,1m
+    --vary availability.slo=99.9,99.95,99.99 --chart rto.png
+    """
+    with reporting():
+        from archgen.errors import UserError
+        from archgen.explore import FORMATS, check_varies, parse_vary, render_exploration
+        from archgen.explore import explore as run_explore
+        from archgen.spec_loader import load_spec
+        from archgen.yaml_marks import load_yaml
+
+        if output not in FORMATS:
+            raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {output!r}")
+        chart_format = chart.suffix.lower().lstrip(".") if chart is not None else ""
+        if chart is not None and chart_format not in ("png", "svg"):
+            raise UserError(f"--chart {chart}: the file name must end in .png or .svg")
+        varies = [parse_vary(text) for text in vary]
+        check_varies(varies)
+        load_spec(spec)  # every problem of the spec itself, located, before anything is planned
+        document, _ = load_yaml(spec.read_text(encoding="utf-8"), str(spec))
+        exploration = run_explore(document, str(spec), varies)
+        sys.stdout.write(render_exploration(exploration, output))
+        if chart is not None:
+            from archgen.render.explore_chart import chart as draw_chart
+
+            image = draw_chart(exploration, chart_format)
+            try:
+                chart.write_bytes(image)
+            except OSError as exc:
+                raise UserError(f"--chart {chart}: cannot write: {exc.strerror or exc}") from None
+            warn(f"wrote {chart}")
 
 
 @blueprints_app.command("list")

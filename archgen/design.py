@@ -170,6 +170,8 @@ class Design(Frozen):
     cost: Cost | None = None
     availability: Availability | None = None
     recovery: dict[str, Any] | None = None
+    # `archgen design --explore`: the same spec re-planned across varied values (archgen.explore.Exploration)
+    exploration: dict[str, Any] | None = None
 
     @property
     def primary_region(self) -> str:

@@ -32,6 +32,7 @@ from archgen.components import component_catalogue
 from archgen.design import Design
 from archgen.plan.cost import priced_kinds
 from archgen.price_catalogue import price_catalogue
+from archgen.render.docs import render_docs
 from archgen.spec_loader import load_spec
 
 EXAMPLES = sorted(Path(__file__).resolve().parent.parent.joinpath("examples").glob("*.yaml"))
@@ -129,7 +130,8 @@ def test_every_line_adds_up(path: Path) -> None:
     assert cost.lines
     for line in cost.lines:
         assert line.monthly_usd == pytest.approx(line.quantity * line.unit_usd, abs=0.01)
-        assert line.quantity >= 0 and line.unit_usd >= 0
+        assert line.quantity >= 0
+        assert line.unit_usd >= 0
         assert line.basis, line
         assert line.component == "shared" or any(c.id == line.component for c in design.components)
     assert cost.monthly_usd == pytest.approx(sum(line.monthly_usd for line in cost.lines), abs=0.01)
@@ -159,7 +161,8 @@ def test_sizes_follow_traffic(tmp_path: Path) -> None:
     base = "name: grow\nworkload: web-api\navailability: {slo: 99.9, rto: 1d, rpo: 1d}\nregions: {primary: us-east-1}\n"
     small = plan_text(tmp_path, base + "traffic: {peak_rps: 100}\n")
     large = plan_text(tmp_path, base + "traffic: {peak_rps: 4000}\n")
-    assert small.cost is not None and large.cost is not None
+    assert small.cost is not None
+    assert large.cost is not None
     assert large.cost.monthly_usd > small.cost.monthly_usd
     service = next(c for c in large.components if c.kind == "ecs-service" and c.region == "us-east-1")
     # 1,000 rps average × 1.3 ÷ 50 rps per 0.5-vCPU task = 26
@@ -168,7 +171,9 @@ def test_sizes_follow_traffic(tmp_path: Path) -> None:
 
 
 def test_rps_per_vcpu_in_the_spec_overrides_the_blueprint(tmp_path: Path) -> None:
-    base = "name: tuned\nworkload: web-api\navailability: {slo: 99.9, rto: 1d, rpo: 1d}\nregions: {primary: us-east-1}\n"
+    base = (
+        "name: tuned\nworkload: web-api\navailability: {slo: 99.9, rto: 1d, rpo: 1d}\nregions: {primary: us-east-1}\n"
+    )
     default = plan_text(tmp_path, base + "traffic: {peak_rps: 2000}\n")
     tuned = plan_text(tmp_path, base + "traffic: {peak_rps: 2000, rps_per_vcpu: 400}\n")
 
@@ -225,13 +230,12 @@ def test_tight_budget_takes_the_fewest_trade_offs_that_fit(tmp_path: Path) -> No
 def test_impossible_budget_is_explained(tmp_path: Path) -> None:
     unbounded = plan_text(tmp_path, BUDGETED)
     design = plan_text(tmp_path, BUDGETED + "budget: {monthly_usd: 50}\n")
-    assert design.cost is not None and unbounded.cost is not None
+    assert design.cost is not None
+    assert unbounded.cost is not None
     assert design.cost.within_budget is False
     assert design.cost.monthly_usd < unbounded.cost.monthly_usd  # every applicable variant was taken
     assert "over" in design.decisions["budget"].rationale
     assert design.cost.requirement_costs
-    from archgen.render.docs import render_docs
-
     text = render_docs(design)["DESIGN.md"]
     assert "Over the $50.00 budget" in text
     assert "What each requirement costs" in text
@@ -245,7 +249,8 @@ def test_requirement_costs_are_what_relaxing_saves(tmp_path: Path) -> None:
     )
     design = plan_text(tmp_path, strict)
     relaxed = plan_text(tmp_path, strict.replace("rto: 15m, rpo: 1m", "rto: 1d, rpo: 1d"))
-    assert design.cost is not None and relaxed.cost is not None
+    assert design.cost is not None
+    assert relaxed.cost is not None
     dr = next(item for item in design.cost.requirement_costs if item.requirement.startswith("availability.rto"))
     assert dr.monthly_usd == pytest.approx(design.cost.monthly_usd - relaxed.cost.monthly_usd, abs=0.01)
     assert dr.monthly_usd > 0

@@ -25,8 +25,17 @@ SIZE_KEYS = (
 )
 
 
-def render_docs(design: Design) -> dict[str, str]:
-    """DESIGN.md from ``templates/docs/DESIGN.md.j2``."""
+def render_docs(design: Design) -> dict[str, str | bytes]:
+    """DESIGN.md from ``templates/docs/DESIGN.md.j2`` (with ``explore.png`` when the design carries an exploration)."""
+    files: dict[str, str | bytes] = {}
+    exploration = ""
+    if design.exploration is not None:
+        from archgen.explore import Exploration, exploration_markdown  # noqa: PLC0415 - only when asked
+        from archgen.render.explore_chart import chart_png  # noqa: PLC0415 - matplotlib is slow to import
+
+        explored = Exploration.model_validate(design.exploration)
+        exploration = exploration_markdown(explored)
+        files["explore.png"] = chart_png(explored)
     template = environment().get_template("docs/DESIGN.md.j2")
     kinds = {kind: info.title for kind, info in component_catalogue().kinds.items()}
     text = template.render(
@@ -36,8 +45,10 @@ def render_docs(design: Design) -> dict[str, str]:
         mermaid=mermaid_source(design),
         usage=usage_assumptions(),
         size_keys=SIZE_KEYS,
+        exploration=exploration,
     )
-    return {"DESIGN.md": text}
+    files["DESIGN.md"] = text
+    return files
 
 
 def requirement_rows(spec: Spec) -> list[tuple[str, str]]:

@@ -209,9 +209,7 @@ class StandIn:
                 answer = pb.GetMetadata.Response(
                     server_capabilities=_capabilities(),
                     resources=[pb.GetMetadata.ResourceMetadata(type_name=n) for n in schemas.resource_schemas],
-                    data_sources=[
-                        pb.GetMetadata.DataSourceMetadata(type_name=n) for n in schemas.data_source_schemas
-                    ],
+                    data_sources=[pb.GetMetadata.DataSourceMetadata(type_name=n) for n in schemas.data_source_schemas],
                 )
                 self._metadata = bytes(answer.SerializeToString())
             return self._metadata
