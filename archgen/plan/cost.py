@@ -52,17 +52,24 @@ class _Pricer:
         *,
         size: str | None = None,
         region: str | None = None,
+        per_month: bool = False,
     ) -> None:
+        """One line; ``per_month`` prices an hourly item per whole month (quantity in months)."""
         where = region or component.region
         quote = self.catalogue.quote(item, where)
+        unit = quote.unit
+        price = quote.usd
+        if per_month:
+            assert unit == "hour", item
+            unit, price = "month", price * self.hours
         quantity = round(quantity, 4)
-        unit_usd = round(quote.usd, 10)
+        unit_usd = round(price, 10)
         self.lines.append(
             CostLine(
                 component=component.id,
                 resource=resource,
                 size=size,
-                unit=quote.unit,
+                unit=unit,
                 quantity=quantity,
                 unit_usd=unit_usd,
                 monthly_usd=round(quantity * unit_usd, 2),
@@ -173,9 +180,10 @@ def _alb(p: _Pricer, c: Component) -> None:
         c,
         "aws_lb",
         "ipv4/address",
-        zones * p.hours,
-        f"{zones} public IPv4 addresses (one per AZ) × {p.hours:g} h",
-        size="public IPv4",
+        zones,
+        f"{zones} public IPv4 addresses (one per AZ), each billed every hour of the month",
+        size="public IPv4 address",
+        per_month=True,
     )
     use = p.usage(c.region)
     rps = use.average_rps * use.share
@@ -446,7 +454,14 @@ def _dynamodb(p: _Pricer, c: Component) -> None:
     use = p.usage(c.region)
     replica = _replicated(p, c)
     p.add(c, "aws_dynamodb_table", "dynamodb/storage", size, f"{size:g} GB stored")
-    p.add(c, "aws_dynamodb_table", "dynamodb/pitr", size, f"point-in-time recovery of {size:g} GB")
+    # billed for the table's point_in_time_recovery block: the resource address names the setting
+    p.add(
+        c,
+        "aws_dynamodb_table.point_in_time_recovery",
+        "dynamodb/pitr",
+        size,
+        f"continuous backups of {size:g} GB (35 days)",
+    )
     writes = use.writes * assume.kv_item_kb
     reads = use.reads * assume.kv_rru_per_read
     if c.properties.get("billing_mode") == "PROVISIONED":
