@@ -52,6 +52,10 @@ def reporting() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
+    except BrokenPipeError:
+        # the reader went away (`archgen cost … | head`): stop quietly, and keep Python's own flush at exit quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(1) from None
     except Exception as exc:
         if os.environ.get("ARCHGEN_DEBUG"):
             raise

@@ -58,6 +58,10 @@ class RelationalRules(_Frozen):
     engine_versions: dict[str, str]
     classes: tuple[InstanceClass, ...]
     aurora_min_class: str
+    connection_pool_per_task: int
+    postgresql_bytes_per_connection: int
+    mysql_bytes_per_connection: int
+    usable_memory_share: float
 
 
 class CacheRules(_Frozen):

@@ -254,3 +254,25 @@ def test_requirement_costs_are_what_relaxing_saves(tmp_path: Path) -> None:
     dr = next(item for item in design.cost.requirement_costs if item.requirement.startswith("availability.rto"))
     assert dr.monthly_usd == pytest.approx(design.cost.monthly_usd - relaxed.cost.monthly_usd, abs=0.01)
     assert dr.monthly_usd > 0
+
+
+def test_every_data_engine_is_priced(tmp_path: Path) -> None:
+    """Each store choice the planner can make has its prices in the catalogue (a missing item raises)."""
+    design = plan_text(
+        tmp_path,
+        "name: everything\nworkload: web-api\ntraffic: {peak_rps: 200}\n"
+        "availability: {slo: 99.95, rto: 15m, rpo: 1m}\nregions: {primary: eu-central-1}\n"
+        "data:\n"
+        "  - {name: accounts, kind: relational, engine: mysql}\n"
+        "  - {name: profiles, kind: document, engine: mongodb}\n"
+        "  - {name: lookups, kind: search}\n"
+        "  - {name: clicks, kind: stream, engine: kafka}\n"
+        "  - {name: fanout, kind: queue, engine: sns}\n"
+        "  - {name: hot, kind: cache, engine: redis}\n"
+        "  - {name: files, kind: object}\n",
+    )
+    assert design.cost is not None
+    priced = {line.component for line in design.cost.lines}
+    for component in design.components:
+        if component.kind not in ("ecs-cluster",):
+            assert component.id in priced, component.id

@@ -79,6 +79,14 @@ class _Context:
         self.zones = zones
         self.notes: list[str] = []  # the arithmetic behind the current component's sizes, for DESIGN.md
 
+    @staticmethod
+    def quiet(context: _Context) -> _Context:
+        """A copy whose notes go nowhere: for arithmetic computed on another component's behalf."""
+        copy = _Context(
+            context.spec, context.blueprint, context.compute, context.multi_az, context.zones, tweaks=context.tweaks
+        )
+        return copy
+
     def note(self, text: str) -> None:
         """Record one step of the sizing arithmetic."""
         self.notes.append(text)
@@ -246,11 +254,21 @@ def _relational(component: Component, context: _Context) -> Props:
     aurora = component.kind.startswith("aurora-")
     ladder = _from(rules.classes, rules.aurora_min_class) if aurora else rules.classes
     working_set = size * rules.working_set_ratio
-    instance = next((c for c in ladder if c.memory_gib >= working_set), ladder[-1])
+    by_memory = next((c for c in ladder if c.memory_gib >= working_set), ladder[-1])
     context.note(
-        f"working set: {size:g} GB × {rules.working_set_ratio:g} = {working_set:g} GB → {instance.name} "
-        f"({instance.memory_gib:g} GiB), the smallest class whose memory holds it"
+        f"working set: {size:g} GB × {rules.working_set_ratio:g} = {working_set:g} GB → {by_memory.name} "
+        f"({by_memory.memory_gib:g} GiB), the smallest class whose memory holds it"
         + (f" (Aurora Global Database needs {rules.aurora_min_class} or larger)" if aurora else "")
+    )
+    mysql = "mysql" in component.kind
+    needed, how = _connections(context)
+    divisor = rules.mysql_bytes_per_connection if mysql else rules.postgresql_bytes_per_connection
+    ladder = ladder[ladder.index(by_memory) :]
+    instance = next((c for c in ladder if _max_connections(c, divisor) >= needed), ladder[-1])
+    context.note(
+        f"connections: {how} = {needed}; {instance.name} allows about {_max_connections(instance, divisor):,} "
+        f"(default max_connections: usable memory ÷ {divisor:,} bytes"
+        + (")" if instance is by_memory else f"), so the class steps up from {by_memory.name}")
     )
     engine = component.kind if aurora else component.kind.removeprefix("rds-")
     props: Props = {
@@ -268,6 +286,28 @@ def _relational(component: Component, context: _Context) -> Props:
         )
         props.update(multi_az=context.multi_az, allocated_storage_gb=allocated, max_allocated_storage_gb=allocated * 2)
     return props
+
+
+def _connections(context: _Context) -> tuple[int, str]:
+    """Database connections at peak: each task's or pod's pool, or one per concurrent Lambda environment."""
+    pool = sizing_data().relational.connection_pool_per_task
+    total, parts = 0, []
+    for service in context.spec.service_list:
+        probe = _pod(service)
+        if context.compute == "lambda":
+            count = math.ceil(context.rps_per_service * usage_assumptions().lambda_duration_ms / 1000)
+            total += count
+            parts.append(f"{service.name} {count} concurrent")
+        elif context.compute != "none":
+            count = int(number(_service(probe, _Context.quiet(context)), "max_count"))
+            total += count * pool
+            parts.append(f"{service.name} {count} × {pool}")
+    return max(total, 1), " + ".join(parts) or "no services"
+
+
+def _max_connections(instance: InstanceClass, bytes_per_connection: int) -> int:
+    usable = instance.memory_gib * sizing_data().relational.usable_memory_share * 1024**3
+    return min(5000, int(usable // bytes_per_connection))
 
 
 def _from(ladder: tuple[InstanceClass, ...], smallest: str) -> tuple[InstanceClass, ...]:
@@ -395,6 +435,23 @@ def _firehose(component: Component, context: _Context) -> Props:
     return {"buffer_mb": rules.buffer_mb, "buffer_seconds": rules.buffer_seconds}
 
 
+def _alb(component: Component, context: _Context) -> Props:
+    """Load balancer capacity units: ALBs scale themselves; the LCUs are what the traffic will be billed as."""
+    assume = usage_assumptions()
+    traffic = context.spec.traffic
+    kb = traffic.avg_response_kb + assume.request_kb
+    gb_hour = traffic.average * 3600 * kb / (1024 * 1024)
+    connections = traffic.average * assume.alb_new_connection_share / assume.alb_lcu_new_connections
+    lcu = max(gb_hour / assume.alb_lcu_processed_gb_hour, connections)
+    peak = lcu * traffic.peak_rps / traffic.average if traffic.average else lcu
+    context.note(
+        f"average {traffic.average:g} rps × {kb:g} KB = {gb_hour:.2f} GB/h processed ÷ "
+        f"{assume.alb_lcu_processed_gb_hour:g} GB/h per LCU; {connections:.2f} LCU of new connections → "
+        f"{lcu:.2f} LCU on average, about {peak:.1f} at peak (the ALB scales itself; LCUs are billed)"
+    )
+    return {"lcu_average": round(lcu, 2)}
+
+
 def _edge(component: Component, context: _Context) -> Props:
     rules = sizing_data().edge
     if component.kind == "cloudflare-zone":
@@ -410,6 +467,7 @@ def _waf(component: Component, context: _Context) -> Props:
 _RULES: dict[str, Callable[[Component, _Context], Props]] = {
     "vpc": _network,
     "nat-gateway": _nat,
+    "alb": _alb,
     "ecs-service": _fargate,
     "k8s-deployment": _service,
     "ec2-autoscaling-group": _ec2,

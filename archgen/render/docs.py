@@ -22,6 +22,7 @@ SIZE_KEYS = (
     "billing_mode",
     "memory_mib",
     "peak_concurrency",
+    "lcu_average",
 )
 
 
