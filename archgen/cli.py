@@ -137,6 +137,10 @@ def design(
             ["decision", "choice"],
             [(key, decision.choice) for key, decision in decisions.items()],
         )
+        if result.design.cost is not None:
+            from archgen.cost_report import cost_brief
+
+            say(cost_brief(result.design.cost).rstrip("\n"))
 
 
 @app.command()

@@ -142,6 +142,33 @@ def _summary(cost: Cost) -> list[str]:
     return lines
 
 
+def cost_brief(cost: Cost, drivers: int = 3) -> str:
+    """What ``archgen design`` prints about cost: the total and the budget.
+
+    When over budget it says plainly what the budget buys, the largest cost drivers and what each requirement costs.
+    """
+    lines = [f"monthly cost: {usd(cost.monthly_usd)} ({budget_status(cost)}; `archgen cost` has every line)"]
+    if cost.within_budget is False and cost.budget_usd is not None:
+        lines.append(
+            f"the {usd(cost.budget_usd)} budget buys {cost.budget_usd / cost.monthly_usd:.0%} of this design, after "
+            "every cheaper variant that keeps the requirements"
+        )
+        top = sorted(cost.lines, key=lambda line: -line.monthly_usd)[:drivers]
+        lines.append(
+            "largest cost drivers: "
+            + "; ".join(f"{line.component} {line.item} {usd(line.monthly_usd)}" for line in top)
+        )
+        if cost.requirement_costs:
+            lines.append(
+                "what each requirement costs: "
+                + "; ".join(
+                    f"{item.requirement} {usd(item.monthly_usd)} (vs {item.relaxed_to})"
+                    for item in cost.requirement_costs
+                )
+            )
+    return "\n".join(lines) + "\n"
+
+
 def cost_table(cost: Cost, name: str = "") -> str:
     """The cost as aligned plain text: the lines, the total and budget, then the budget options and requirements."""
     title = f"{name}: monthly cost" if name else "monthly cost"

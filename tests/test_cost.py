@@ -73,7 +73,7 @@ def test_container_api_by_hand(tmp_path: Path) -> None:
     served_gb = requests * 12 / GB  # 10 KB response + 2 KB request
     alb = HOURS * 0.0225 + 2 * HOURS * 0.005 + served_gb / HOURS * HOURS * 0.008 + requests * 10 / GB * 0.09
     nat = 2 * HOURS * 0.045 + 2 * HOURS * 0.005 + served_gb * 0.1 * 0.045
-    logs = requests * 0.15 / GB * 0.5 + requests * 0.25 / GB * (0.5 + 0.03)
+    logs = requests * 0.06 / GB * 0.5 + requests * 0.25 / GB * (0.5 + 0.03)
     # RDS: 30 GB × 0.1 working set = 3 GB → db.t4g.medium; Multi-AZ for the 99.9 % SLO; 30 × 1.2 = 36 GB gp3
     rds = 2 * HOURS * 0.065 + 2 * 36 * 0.115
     backup = 30 * (1 + 0.02 * 35) * 0.05

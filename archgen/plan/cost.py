@@ -474,6 +474,7 @@ def _dynamodb(p: _Pricer, c: Component) -> None:
             "dynamodb/wcu",
             wcu * p.hours,
             f"{writes / seconds:,.1f} writes/s ÷ {target:g} autoscaling target = {wcu:,.1f} WCU × {p.hours:g} h",
+            size="write capacity unit",
         )
         p.add(
             c,
@@ -481,6 +482,7 @@ def _dynamodb(p: _Pricer, c: Component) -> None:
             "dynamodb/rcu",
             rcu * p.hours,
             f"{reads / seconds:,.1f} read units/s ÷ {target:g} = {rcu:,.1f} RCU × {p.hours:g} h",
+            size="read capacity unit",
         )
     else:
         p.add(c, "aws_dynamodb_table", "dynamodb/wru", writes / 1e6, f"{use.writes:,.0f} writes of ≤ 1 KB (on-demand)")
