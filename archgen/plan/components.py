@@ -124,7 +124,13 @@ def recovery_components(
         )
     )
     if strategy == "backup-restore":
-        return vaults
+        # The recovery Region's stack exists only as code until a disaster is declared: dormant copies, rendered
+        # into a root of their own that restores the data from the copied recovery points.
+        return vaults + [
+            _dormant(_recovery_copy(component, recovery, 100, multi_az=multi_az, standby=False))
+            for component in primary
+            if component.region != GLOBAL
+        ]
     settings = recovery_data().strategies[strategy]  # type: ignore[index]
     capacity = {"pilot-light": 0, "warm-standby": settings.standby_capacity_percent or 0}.get(strategy, 100)
     return vaults + [
@@ -132,6 +138,19 @@ def recovery_components(
         for component in primary
         if component.region != GLOBAL  # edge services serve both Regions
     ]
+
+
+def _dormant(copy: Component) -> Component:
+    props: Props = {**copy.properties, "dormant": True}
+    props.pop("capacity_percent", None)
+    origin = copy.properties["replica_of"]
+    role = f"restored from the backups of {origin} only after a disaster is declared"
+    return copy.model_copy(
+        update={
+            "properties": props,
+            "role": role if "store" in props else f"a copy of {origin}, built only after a disaster is declared",
+        }
+    )
 
 
 def _recovery_copy(component: Component, recovery: str, capacity: int, *, multi_az: bool, standby: bool) -> Component:
@@ -195,7 +214,9 @@ def expand_connections(
         store = component.properties.get("store")
         if isinstance(origin, str) and isinstance(store, str):
             figures = replication[decisions[f"data.{store}"].choice]
-            if figures.replicates:
+            if component.properties.get("dormant"):
+                found.append(Connection(source="backups-recovery", target=component.id, label="restore on disaster"))
+            elif figures.replicates:
                 found.append(Connection(source=origin, target=component.id, label=figures.how.split(" (")[0]))
     if any(c.id == "backups-recovery" for c in components):
         found.append(Connection(source="backups", target="backups-recovery", label="cross-Region copy"))

@@ -100,7 +100,8 @@ def price_design(
     for region in regions:
         _shared(pricer, region)
     for component in pricer.components:
-        _RULES[component.kind](pricer, component)
+        if not component.properties.get("dormant"):  # code only until a disaster is declared: nothing runs
+            _RULES[component.kind](pricer, component)
     return tuple(pricer.lines)
 
 

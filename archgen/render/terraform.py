@@ -45,7 +45,9 @@ class Root:
     def components(self) -> tuple[Component, ...]:
         """The components this root deploys, in design order."""
         return tuple(
-            c for c in self.design.components if c.region == self.region or (self.is_primary and c.region == GLOBAL)
+            c
+            for c in self.design.components
+            if (c.region == self.region or (self.is_primary and c.region == GLOBAL)) and not c.properties.get("dormant")
         )
 
     @cached_property
