@@ -62,12 +62,13 @@ class ComponentCatalogue(BaseModel):
     data_choices: dict[str, str]
     edge_choices: dict[str, str]
     terraform_modules: dict[str, str | None]
+    availability_upgrades: dict[str, str] = {}
 
     @model_validator(mode="after")
     def _kinds_exist(self) -> ComponentCatalogue:
         named = [c.service_kind for c in self.compute.values()] + [c.public_entry for c in self.compute.values()]
         named += list(self.data_choices.values()) + list(self.edge_choices.values())
-        named += list(self.terraform_modules)
+        named += list(self.terraform_modules) + list(self.availability_upgrades)
         unknown = sorted(set(named) - set(self.kinds))
         if unknown:
             raise ValueError(f"unknown component kinds: {', '.join(unknown)}")

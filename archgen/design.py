@@ -144,6 +144,34 @@ class Availability(Frozen):
     limiting_component: str
     regions_serving: int
     parts: tuple[AvailabilityPart, ...]
+    to_meet: str | None = None  # when the estimate is below the SLO: the change that would fix it
+
+
+class EstimatePart(Frozen):
+    """One term of a recovery-time estimate."""
+
+    label: str
+    seconds: int
+
+
+class Recovery(Frozen):
+    """What the chosen DR strategy delivers, estimated from its parts, and the runbook (docs/design-json.md)."""
+
+    strategy: str
+    rto_target_seconds: int
+    rpo_target_seconds: int
+    rto_estimate_seconds: int
+    rpo_estimate_seconds: int
+    rto_parts: tuple[EstimatePart, ...]
+    rpo_basis: str
+    meets_rto: bool
+    meets_rpo: bool
+    to_meet: str | None
+    trigger: str
+    steps: tuple[str, ...]
+    failback: tuple[str, ...]
+    game_day: tuple[str, ...]
+    monitor: tuple[str, ...]
 
 
 class Design(Frozen):
@@ -169,7 +197,7 @@ class Design(Frozen):
     requirements: Spec
     cost: Cost | None = None
     availability: Availability | None = None
-    recovery: dict[str, Any] | None = None
+    recovery: Recovery | None = None
     # `archgen design --explore`: the same spec re-planned across varied values (archgen.explore.Exploration)
     exploration: dict[str, Any] | None = None
 

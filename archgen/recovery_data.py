@@ -51,6 +51,23 @@ class Replication(BaseModel):
     promote_seconds: int
     how: str
     replicates: bool = True
+    promote_step: str
+    monitor: str
+
+
+class Runbook(BaseModel):
+    """The DR runbook's fixed parts; per-store steps come from ``Replication.promote_step``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    trigger: str
+    before_data: str
+    compute: dict[StrategyId, str]
+    routing: dict[StrategyId, str]
+    verify: str
+    failback: tuple[str, ...]
+    game_day: tuple[str, ...]
+    monitor: tuple[str, ...]
 
 
 class RecoveryData(BaseModel):
@@ -63,6 +80,7 @@ class RecoveryData(BaseModel):
     strategies: dict[StrategyId, Strategy]
     scale_from_zero_seconds: dict[str, int]
     replication: dict[str, Replication]
+    runbook: Runbook
 
 
 @cache

@@ -481,8 +481,9 @@ def test_recovery_region_gets_copies_for_pilot_light() -> None:
 # --- multi-AZ ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("slo", "multi_az"), [(99.0, False), (99.5, False), (99.9, True), (99.95, True)])
+@pytest.mark.parametrize(("slo", "multi_az"), [(99.0, False), (99.4, False), (99.5, True), (99.9, True), (99.95, True)])
 def test_multi_az_follows_the_slo_for_containers(slo: float, multi_az: bool) -> None:
+    # single-AZ request path: ALB 99.99 % (always two AZs) × one-AZ Fargate 99.5 % = 99.49 %
     design = plan(traffic=STEADY, availability={"slo": slo, "rto": "1d", "rpo": "1d"})
     assert design.decisions["compute"].choice == "ecs-fargate"
     assert design.multi_az is multi_az

@@ -24,7 +24,13 @@ from archgen.plan.cost import price_design, summarise
 from archgen.plan.data_stores import decide_store
 from archgen.plan.edge import decide_edge
 from archgen.plan.notes import Notes
-from archgen.plan.recovery import check_slo_against_rto, choose_strategy, describe_strategy, promotion_seconds
+from archgen.plan.recovery import (
+    check_slo_against_rto,
+    choose_strategy,
+    describe_strategy,
+    plan_recovery,
+    promotion_seconds,
+)
 from archgen.plan.regions import choose_regions
 from archgen.plan.sizing import size_components
 from archgen.plan.tweaks import Tweaks
@@ -74,6 +80,7 @@ def plan_variant(spec: Spec, ranking: Ranking, tweaks: Tweaks) -> Design:
         "decisions.dr_strategy": strategy.choice,
     }
     primary = expand_components(spec, best, decisions, facts, spec.regions.primary)
+    region_codes = tuple(r for r in (spec.regions.primary, regions.recovery) if r)
     multi_az = decide_multi_az(spec, primary)
     decisions["multi_az"] = multi_az
     zonal = multi_az.choice == "true"
@@ -83,15 +90,24 @@ def plan_variant(spec: Spec, ranking: Ranking, tweaks: Tweaks) -> Design:
     )
     check_unique_ids(components)
     _general_notes(spec, notes)
-    region_codes = tuple(r for r in (spec.regions.primary, regions.recovery) if r)
     cost = summarise(price_design(spec, strategy.choice, region_codes, components), spec)
-    availability = estimate_availability(tuple(components), region_codes, strategy.choice, zonal, spec.availability.slo)
-    if availability.estimated < spec.availability.slo:
-        limiting = next(p for p in availability.parts if p.component == availability.limiting_component)
+    availability = estimate_availability(
+        tuple(components), region_codes, strategy.choice, multi_az=zonal, slo=spec.availability.slo
+    )
+    recovery = plan_recovery(
+        spec,
+        compute.choice,
+        strategy_id,
+        store_choices={store.name: stores[f"data.{store.name}"].choice for store in spec.data},
+        components=components,
+        has_recovery_region=cross_region,
+    )
+    if recovery.to_meet:
+        notes.risk(f"The recovery estimate misses its target: {recovery.to_meet}.")
+    if availability.to_meet:
         notes.risk(
             f"The published SLAs of the request path compose to {availability.estimated:g}%, below the "
-            f"{spec.availability.slo:g}% SLO; {limiting.basis} ({limiting.sla:g}%) limits it. A second serving "
-            "Region (active/active) or a higher-SLA service for that part would raise it."
+            f"{spec.availability.slo:g}% SLO: {availability.to_meet}."
         )
     return Design(
         archgen_version=__version__,
@@ -113,6 +129,7 @@ def plan_variant(spec: Spec, ranking: Ranking, tweaks: Tweaks) -> Design:
         requirements=spec,
         cost=cost,
         availability=availability,
+        recovery=recovery,
     )
 
 

@@ -20,7 +20,7 @@ OFF_PATH = frozenset({"eks-cluster", "backup-vault", "firehose-stream", "vpc", "
 
 
 def estimate_availability(
-    components: tuple[Component, ...], regions: tuple[str, ...], strategy: str, multi_az: bool, slo: float
+    components: tuple[Component, ...], regions: tuple[str, ...], strategy: str, *, multi_az: bool, slo: float
 ) -> Availability:
     """The estimate, its parts, and the part that limits it."""
     kinds = component_catalogue().kinds
@@ -52,13 +52,39 @@ def estimate_availability(
     combined = 1 - (1 - regional) ** serving
     estimated = round(combined * edge * 100, 4)
     limiting = min(parts, key=lambda p: (p.sla, p.component)) if parts else None
+    to_meet = None
+    if limiting is not None and estimated < slo:
+        to_meet = _to_meet(limiting, regional, edge, serving, slo)
     return Availability(
         slo_target=slo,
         estimated=estimated,
         limiting_component=limiting.component if limiting else "",
         regions_serving=serving,
         parts=tuple(parts),
+        to_meet=to_meet,
     )
+
+
+def _to_meet(limiting: AvailabilityPart, regional: float, edge: float, serving: int, slo: float) -> str:
+    """The change that lifts the estimate: a better part, or a second serving Region when that suffices."""
+    sla = component_catalogue().kinds[limiting.kind].sla
+    if sla is not None and sla.multi_az is not None and limiting.basis.endswith("single-AZ SLA"):
+        upgrade: str | None = f"deploy it across AZs (its Multi-AZ SLA is {sla.multi_az:g}%)"
+    else:
+        upgrade = component_catalogue().availability_upgrades.get(limiting.kind)
+    advice = [f"{limiting.component} ({limiting.sla:g}%) limits it" + (f": {upgrade}" if upgrade else "")]
+    if serving == 1:
+        doubled = (1 - (1 - regional) ** 2) * edge * 100
+        if doubled >= slo:
+            advice.append(f"or two serving Regions (active/active) would give about {round(doubled, 4):g}%")
+        else:
+            advice.append(
+                f"two serving Regions would give about {round(doubled, 4):g}%, still short: the global parts cap "
+                f"it at {round(edge * 100, 4):g}%"
+            )
+    elif edge * 100 < slo:
+        advice.append(f"the global parts alone cap it at {round(edge * 100, 4):g}%")
+    return "; ".join(advice)
 
 
 def _product(values: Iterable[float]) -> float:

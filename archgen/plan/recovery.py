@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archgen.data_kinds import data_kinds, store_size_gb
-from archgen.design import Alternative, Decision
+from archgen.design import Alternative, Component, Decision, EstimatePart, Recovery
 from archgen.durations import format_duration
 from archgen.plan.notes import Notes
 from archgen.recovery_data import StrategyId, recovery_data
@@ -150,3 +150,143 @@ def check_slo_against_rto(spec: Spec, notes: Notes) -> None:
             f"a month, less than the RTO of {format_duration(spec.availability.rto)}: one Region-wide incident "
             "recovered at the RTO breaks the SLO for that month. Either accept that or tighten the RTO."
         )
+
+
+def plan_recovery(
+    spec: Spec,
+    compute: str,
+    chosen: StrategyId,
+    *,
+    store_choices: dict[str, str],
+    components: list[Component],
+    has_recovery_region: bool,
+) -> Recovery:
+    """What ``chosen`` delivers for this design, with the arithmetic, what would meet a missed target, and the runbook.
+
+    ``store_choices`` maps each store name to its data choice (``aurora-postgresql``, ``dynamodb`` …).
+    """
+    data = recovery_data()
+    figures = estimate(chosen, spec, compute, promotion_seconds(list(store_choices.values())))
+    rpo, rpo_basis = _rpo(chosen, store_choices, has_recovery_region=has_recovery_region)
+    targets = spec.availability
+    meets_rto, meets_rpo = figures.rto_seconds <= targets.rto, rpo <= targets.rpo
+    return Recovery(
+        strategy=chosen,
+        rto_target_seconds=targets.rto,
+        rpo_target_seconds=targets.rpo,
+        rto_estimate_seconds=figures.rto_seconds,
+        rpo_estimate_seconds=rpo,
+        rto_parts=tuple(EstimatePart(label=label, seconds=seconds) for label, seconds in figures.rto_parts),
+        rpo_basis=rpo_basis,
+        meets_rto=meets_rto,
+        meets_rpo=meets_rpo,
+        to_meet=_to_meet(spec, compute, chosen, store_choices, meets_rto=meets_rto, meets_rpo=meets_rpo, rpo=rpo),
+        trigger=data.runbook.trigger,
+        steps=_steps(chosen, figures, store_choices, components, has_recovery_region=has_recovery_region),
+        failback=data.runbook.failback if chosen != "backup-restore" else (),
+        game_day=data.runbook.game_day,
+        monitor=_monitor(chosen, store_choices),
+    )
+
+
+def _replicated(store_choices: dict[str, str]) -> dict[str, str]:
+    replication = recovery_data().replication
+    return {name: choice for name, choice in store_choices.items() if replication[choice].replicates}
+
+
+def _rpo(chosen: StrategyId, store_choices: dict[str, str], *, has_recovery_region: bool) -> tuple[int, str]:
+    data = recovery_data()
+    strategy = data.strategies[chosen]
+    if chosen == "backup-restore" or not has_recovery_region:
+        where = "copied to the recovery Region" if has_recovery_region else "kept in the primary Region only"
+        return (
+            strategy.rpo_seconds,
+            f"the newest AWS Backup recovery point ({where}) is at most {format_duration(strategy.rpo_seconds)} old",
+        )
+    replicated = _replicated(store_choices)
+    if not replicated:
+        return 0, "no durable data crosses Regions (the stores hold work in flight, recreated empty)"
+    name, choice = max(replicated.items(), key=lambda item: (data.replication[item[1]].lag_seconds, item[0]))
+    lag = data.replication[choice].lag_seconds
+    return lag, f"the slowest replication, {name} on {data.replication[choice].how}, lags about {format_duration(lag)}"
+
+
+def _to_meet(
+    spec: Spec,
+    compute: str,
+    chosen: StrategyId,
+    store_choices: dict[str, str],
+    *,
+    meets_rto: bool,
+    meets_rpo: bool,
+    rpo: int,
+) -> str | None:
+    if meets_rto and meets_rpo:
+        return None
+    advice = []
+    if not meets_rto:
+        promote = promotion_seconds(list(store_choices.values()))
+        options = [(sid, estimate(sid, spec, compute, promote)) for sid in recovery_data().strategies]
+        faster = [(sid, e) for sid, e in options if e.rto_seconds <= spec.availability.rto and sid != chosen]
+        if faster:
+            sid, e = faster[0]
+            advice.append(f"{sid} would meet the RTO (≈ {format_duration(e.rto_seconds)})")
+        else:
+            best = min(e.rto_seconds for _, e in options)
+            advice.append(
+                f"no strategy's estimate meets an RTO of {format_duration(spec.availability.rto)}; the fastest is "
+                f"≈ {format_duration(best)}, so relax the RTO to at least that or cut detection time"
+            )
+    if not meets_rpo:
+        advice.append(
+            f"the data replicates with about {format_duration(rpo)} of lag; an RPO of "
+            f"{format_duration(spec.availability.rpo)} needs synchronous replication (e.g. DynamoDB multi-Region "
+            "strong consistency) or an RPO relaxed to at least the lag"
+        )
+    return "; ".join(advice)
+
+
+def _steps(
+    chosen: StrategyId,
+    figures: Estimate,
+    store_choices: dict[str, str],
+    components: list[Component],
+    *,
+    has_recovery_region: bool,
+) -> tuple[str, ...]:
+    data = recovery_data()
+    runbook = data.runbook
+    detect = figures.rto_parts[0]
+    steps = [f"{detect[0][0].upper()}{detect[0][1:]} (≈ {format_duration(detect[1])}): {runbook.before_data}"]
+    if not has_recovery_region:
+        return (*steps, "restore the stores from the newest in-Region recovery points once the Region recovers")
+    copies = [c for c in components if "replica_of" in c.properties]
+    for copy in copies:
+        store = copy.properties.get("store")
+        if not isinstance(store, str):
+            continue
+        if chosen == "backup-restore":
+            steps.append(f"{copy.id}: restore from the newest recovery point copied to {copy.region}")
+        else:
+            steps.append(f"{copy.id}: {data.replication[store_choices[store]].promote_step}")
+    steps.append(f"Compute: {runbook.compute[chosen]}")
+    for copy in copies:
+        props = copy.properties
+        if "max_count" in props and "store" not in props and chosen in ("pilot-light", "warm-standby"):
+            steps.append(
+                f"{copy.id}: raise desired and minimum from {props['desired_count']} to the primary's "
+                f"(up to {props['max_count']})"
+            )
+    steps.append(f"Routing: {runbook.routing[chosen]}")
+    steps.append(f"Verify: {runbook.verify}")
+    return tuple(steps)
+
+
+def _monitor(chosen: StrategyId, store_choices: dict[str, str]) -> tuple[str, ...]:
+    data = recovery_data()
+    lines = list(data.runbook.monitor)
+    if chosen != "backup-restore":
+        lines += [
+            f"{name}: {data.replication[choice].monitor}" for name, choice in sorted(_replicated(store_choices).items())
+        ]
+    return tuple(lines)

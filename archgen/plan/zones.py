@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from archgen.components import component_catalogue
 from archgen.design import Alternative, Component, Decision
+from archgen.plan.availability import estimate_availability
 from archgen.spec import Spec
 
 
 def decide_multi_az(spec: Spec, components: list[Component]) -> Decision:
-    """Multi-AZ or not, from the SLO and the single-AZ SLAs of the zonal components."""
+    """Multi-AZ or not: whether one Region's request path, composed from single-AZ SLAs, still meets the SLO.
+
+    Each Region must meet the SLO on its own: a second Region is for Regional disasters, and failing a Region over
+    for every AZ incident would turn the commonest failure into the costliest recovery.
+    """
     kinds = component_catalogue().kinds
     zonal = sorted(
         {
@@ -33,23 +38,27 @@ def decide_multi_az(spec: Spec, components: list[Component]) -> Decision:
             alternatives=(Alternative(choice="false", why_not="there is nothing zonal to place in a single AZ"),),
         )
     weakest_sla, weakest = zonal[0]
-    if slo > weakest_sla:
+    primary = (spec.regions.primary,)
+    single = estimate_availability(tuple(components), primary, "single-region", multi_az=False, slo=slo).estimated
+    if slo > single:
         return Decision(
             choice="true",
-            rationale=f"the SLO of {slo:g}% is above the single-AZ SLA of {weakest} ({weakest_sla:g}%), so stateful "
-            "tiers get a standby in a second AZ, tasks spread across AZs, and each AZ gets its own NAT gateway",
+            rationale=f"in one AZ the request path composes to {single:g}% (weakest part: {weakest}, "
+            f"{weakest_sla:g}%), below the SLO of {slo:g}%, so stateful tiers get a standby in a second AZ, tasks "
+            "spread across AZs, and each AZ gets its own NAT gateway",
             drivers=drivers,
             alternatives=(
                 Alternative(
                     choice="false",
-                    why_not=f"{weakest} in one AZ is only held to {weakest_sla:g}%, below the {slo:g}% SLO",
+                    why_not=f"the single-AZ SLAs compose to {single:g}%, below the {slo:g}% SLO",
                 ),
             ),
         )
     return Decision(
         choice="false",
-        rationale=f"the SLO of {slo:g}% is within the single-AZ SLA of every zonal component (weakest: {weakest}, "
-        f"{weakest_sla:g}%), so standbys and per-AZ NAT gateways would cost without being needed",
+        rationale=f"in one AZ the request path still composes to {single:g}% from published SLAs (weakest: "
+        f"{weakest}, {weakest_sla:g}%), within the SLO of {slo:g}%, so standbys and per-AZ NAT gateways would cost "
+        "without being needed",
         drivers=drivers,
         alternatives=(
             Alternative(
