@@ -102,6 +102,14 @@ def plan_variant(spec: Spec, ranking: Ranking, tweaks: Tweaks) -> Design:
         components=components,
         has_recovery_region=cross_region,
     )
+    relational = [s.name for s in spec.data if stores[f"data.{s.name}"].choice.startswith(("aurora-", "rds-"))]
+    if strategy_id == "active-active" and relational:
+        notes.risk(
+            f"Active/active with relational data ({', '.join(relational)}): Aurora Global Database has one writer "
+            "Region; the other Region forwards writes to it (write forwarding, adding the inter-Region round trip) "
+            "and takes over writes only after promotion. Move hot write paths to a multi-Region store (DynamoDB "
+            "global tables) if both Regions must write locally."
+        )
     if recovery.to_meet:
         notes.risk(f"The recovery estimate misses its target: {recovery.to_meet}.")
     if availability.to_meet:
