@@ -30,7 +30,7 @@ import pytest
 from archgen.api import design_from_spec
 from archgen.components import component_catalogue
 from archgen.design import Design
-from archgen.plan.cost import priced_kinds
+from archgen.plan.pricing import priced_kinds
 from archgen.price_catalogue import price_catalogue
 from archgen.render.docs import render_docs
 from archgen.spec_loader import load_spec

@@ -20,10 +20,10 @@ from archgen.plan.components import (
     recovery_components,
 )
 from archgen.plan.compute import decide_compute
-from archgen.plan.cost import price_design, summarise
 from archgen.plan.data_stores import decide_store
 from archgen.plan.edge import decide_edge
 from archgen.plan.notes import Notes
+from archgen.plan.pricing import price_design, summarise
 from archgen.plan.recovery import (
     check_slo_against_rto,
     choose_strategy,
