@@ -18,6 +18,7 @@ from archgen.plan.components import (
     expand_components,
     expand_connections,
     recovery_components,
+    routing_component,
 )
 from archgen.plan.compute import decide_compute
 from archgen.plan.data_stores import decide_store
@@ -85,8 +86,10 @@ def plan_variant(spec: Spec, ranking: Ranking, tweaks: Tweaks) -> Design:
     decisions["multi_az"] = multi_az
     zonal = multi_az.choice == "true"
     primary = size_components(primary, spec, best, compute.choice, zonal, tweaks=tweaks)
-    components = primary + recovery_components(
-        primary, spec.regions.primary, strategy.choice, regions.recovery, multi_az=zonal
+    components = (
+        primary
+        + routing_component(primary, strategy.choice, regions.recovery)
+        + recovery_components(primary, spec.regions.primary, strategy.choice, regions.recovery, multi_az=zonal)
     )
     check_unique_ids(components)
     _general_notes(spec, notes)

@@ -95,6 +95,50 @@ def _expand(template: ComponentTemplate, spec: Spec, decisions: Mapping[str, Dec
     ]
 
 
+def routing_component(primary: list[Component], strategy: str, recovery: str | None) -> list[Component]:
+    """Route 53 health checks and records that move clients between Regions, when a live recovery Region exists.
+
+    Failover records for pilot light and warm standby (the recovery Region answers only when the primary's health
+    check fails), latency records for active/active (every healthy Region answers). Detection figures come from
+    ``data/recovery.yaml`` so the recovery estimate and the generated health checks agree.
+    """
+    if recovery is None or strategy == "backup-restore" or not any(c.id == "entry" for c in primary):
+        return []
+    data = recovery_data()
+    active = strategy == "active-active"
+    interval = data.strategies[strategy].fast_health_check_interval_seconds if active else None  # type: ignore[index]
+    routing = "latency" if active else "failover"
+    return [
+        Component(
+            id="dns",
+            kind="route53-zone",
+            region=GLOBAL,
+            role=f"Route 53 health checks on each Region's entry and {routing} records in the team's hosted zone",
+            properties={
+                "routing": routing,
+                "health_check_interval_seconds": interval or data.detection.health_check_interval_seconds,
+                "failure_threshold": data.detection.failure_threshold,
+                "dns_ttl_seconds": data.detection.dns_ttl_seconds,
+                "health_checks": 2,
+            },
+        )
+    ]
+
+
+def _routing_connections(components: list[Component]) -> list[Connection]:
+    dns = next((c for c in components if c.kind == "route53-zone"), None)
+    if dns is None:
+        return []
+    ids = {c.id for c in components}
+    latency = dns.properties["routing"] == "latency"
+    labels = {"entry": "routes while healthy", "entry-recovery": "on failover"}
+    return [
+        Connection(source=dns.id, target=target, label="routes by latency" if latency else label)
+        for target, label in labels.items()
+        if target in ids
+    ]
+
+
 def recovery_components(
     primary: list[Component], region: str, strategy: str, recovery: str | None, *, multi_az: bool
 ) -> list[Component]:
@@ -218,6 +262,7 @@ def expand_connections(
                 found.append(Connection(source="backups-recovery", target=component.id, label="restore on disaster"))
             elif figures.replicates:
                 found.append(Connection(source=origin, target=component.id, label=figures.how.split(" (")[0]))
+    found += _routing_connections(components)
     if any(c.id == "backups-recovery" for c in components):
         found.append(Connection(source="backups", target="backups-recovery", label="cross-Region copy"))
     return found

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from archgen.design import Component
+from archgen.design import Component, number
 from archgen.plan.pricing.pricer import SHARED, Pricer, Rule, internet_out, zones
 from archgen.plan.usage import usage_assumptions
+from archgen.recovery_data import recovery_data
 from archgen.sizing_data import sizing_data
 
 
@@ -140,10 +141,31 @@ def _waf(p: Pricer, c: Component) -> None:
 
 
 def _route53(p: Pricer, c: Component) -> None:
+    """Health checks on each Region's entry and the routing records (in the team's existing hosted zone)."""
+    checks = int(number(c.properties, "health_checks"))
+    standard = recovery_data().detection.health_check_interval_seconds
+    fast = number(c.properties, "health_check_interval_seconds") < standard
+    options = 2 if fast else 1  # HTTPS, and the fast (10 s) interval: each an optional feature billed per check
+    p.add(
+        c, "aws_route53_health_check", "route53/health-check", checks, f"{checks} HTTPS health checks (AWS endpoints)"
+    )
+    p.add(
+        c,
+        "aws_route53_health_check",
+        "route53/health-check-option",
+        checks * options,
+        f"{checks} checks × {options} optional feature(s): HTTPS" + (", 10 s interval" if fast else ""),
+    )
     use = p.usage(c.region)
-    p.add(c, "aws_route53_zone", "route53/zone", 1, "one hosted zone")
-    queries = use.requests / 100 / 1e6
-    p.add(c, "aws_route53_zone", "route53/queries", queries, "one DNS query per 100 requests (resolvers cache)")
+    latency = c.properties.get("routing") == "latency"
+    queries = use.requests / 100
+    p.add(
+        c,
+        "aws_route53_record",
+        "route53/latency-queries" if latency else "route53/queries",
+        queries / 1e6,
+        f"{queries:,.0f} DNS queries: one per 100 requests (resolvers cache for the record's TTL)",
+    )
 
 
 RULES: dict[str, Rule] = {
