@@ -1,7 +1,7 @@
 """The command line: thin commands over the public API. The only module that prints errors or picks exit codes.
 
-Exit codes: 0 success, 1 internal error (a bug: please report it), 2 bad input (spec problems, an output folder
-that is in the way, a usage error).
+Exit codes: 0 success, 1 internal error (a bug: please report it) or, for ``check``, a finding or a validator that
+failed to run, 2 bad input (spec problems, an output folder that is in the way, a usage error).
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ blueprints_app = typer.Typer(help="Describe the blueprint library.", no_args_is_
 app.add_typer(blueprints_app, name="blueprints")
 
 SpecArg = Annotated[Path, typer.Argument(help="The requirements spec (YAML).", show_default=False)]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Exit 1 also when a validator is not installed (results incomplete).")
+]
 
 
 @contextmanager
@@ -96,7 +99,7 @@ def _root(
 
 
 @app.command()
-def design(
+def design(  # noqa: PLR0917 - one parameter per option, as Typer wants
     spec: SpecArg,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Output folder. Default: ./<name>/", show_default=False)
@@ -118,14 +121,23 @@ def design(
             show_default=False,
         ),
     ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Then run `archgen check` on the written folder; exit code as check's.")
+    ] = False,
+    strict: StrictOption = False,
 ) -> None:
     """Design the service in SPEC and write design.json, DESIGN.md and the artifacts.
 
-    Example: archgen design examples/orders-api.yaml --out build/orders-api
+    Example: archgen design examples/orders-api.yaml --out build/orders-api --check
     """
     with reporting():
         from archgen.api import DesignOptions
         from archgen.api import design as run_design
+
+        if strict and not check:
+            from archgen.errors import UserError
+
+            raise UserError("--strict applies to --check: add --check, or drop --strict")
 
         with render_warnings():
             result = run_design(
@@ -141,6 +153,44 @@ def design(
             from archgen.cost_report import cost_brief
 
             say(cost_brief(result.design.cost).rstrip("\n"))
+        if check:
+            say("")
+            code = _run_check(result.out, strict=strict)
+    if check:
+        raise typer.Exit(code)
+
+
+@app.command("check")
+def check_design(
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="A design folder written by `archgen design`.", show_default=False)
+    ],
+    strict: StrictOption = False,
+) -> None:
+    """Run every validator on this machine over the design in DIR and write DIR/checks.json.
+
+    terraform fmt and validate (each root, in a temporary copy), checkov, cfn-lint, kubectl kustomize and
+    kubernetes-validate, as far as the design has the artifacts and the machine has the tools. Exit 1 on any
+    finding or error; a validator that is not installed is reported with how to install it, and fails the run
+    only with --strict.
+
+    Example: archgen check build/orders-api
+    """
+    with reporting():
+        code = _run_check(directory, strict=strict)
+    raise typer.Exit(code)
+
+
+def _run_check(directory: Path, *, strict: bool) -> int:
+    from archgen.check import run_checks, summary_lines, write_report
+
+    report = run_checks(directory)
+    table(["tool", "version", "target", "findings", "status"], report.rows())
+    for line in summary_lines(report):
+        say(line)
+    written = write_report(directory, report)
+    say(f"wrote {written}: {report.status}, {report.findings} finding(s)")
+    return report.exit_code(strict=strict)
 
 
 @app.command()

@@ -10,56 +10,55 @@ command to run.
 
 * ``"real"``: the machine's real hashicorp/aws provider (5.100.0), the other providers from stand-ins;
 * ``"schema"``: hashicorp/aws 6.x served by a stand-in from its published schema, likewise the others.
+
+The runners themselves (fmt, init + validate in a temporary copy, root discovery, checkov and its report) are
+archgen's own, from ``archgen.check``: what the tests check is what ``archgen check`` runs. This module adds the
+set-up cache, the two validation modes and failing (never skipping) when a tool is missing.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
-import subprocess
-import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+from archgen.check import terraform as tf
+from archgen.check.checkov import Failure, run_checkov
+from archgen.check.tools import ToolError
 
 Mode = Literal["real", "schema"]
 
 SETUP_COMMAND = ".venv/bin/python tools/validators/setup.py"
-TERRAFORM_TIMEOUT = 300
-CHECKOV_TIMEOUT = 600
+TERRAFORM_TIMEOUT = tf.TERRAFORM_TIMEOUT
 # Files that a Terraform run leaves behind and that never belong to the generated output.
-TERRAFORM_LEFTOVERS = (".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup")
-# Environment variables that would change what Terraform does from outside the test.
-TERRAFORM_ENV_DROPPED = ("TF_DATA_DIR", "TF_WORKSPACE", "TF_PLUGIN_CACHE_DIR", "TF_CLI_ARGS", "TF_LOG", "TF_LOG_PATH")
+TERRAFORM_LEFTOVERS = tf.TERRAFORM_LEFTOVERS
+# Environment variables that would change what Terraform does from outside the test (the plugin cache too: the
+# tests use the set-up cache's CLI configs and nothing of the user's).
+TERRAFORM_ENV_DROPPED = (*tf.TERRAFORM_ENV_DROPPED, "TF_PLUGIN_CACHE_DIR")
 
-_LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.\.?/[^"]*)"', re.MULTILINE)
-_PROVIDER_BLOCK = re.compile(r'^\s*provider\s+"', re.MULTILINE)
-_TERRAFORM_BLOCK = re.compile(r"^\s*terraform\s*\{", re.MULTILINE)
-_REQUIRED_PROVIDERS = re.compile(r"^\s*required_providers\s*\{", re.MULTILINE)
-_BACKEND_BLOCK = re.compile(r'^\s*backend\s+"', re.MULTILINE)
+__all__ = [
+    "SETUP_COMMAND",
+    "TERRAFORM_ENV_DROPPED",
+    "TERRAFORM_LEFTOVERS",
+    "Failure",
+    "Mode",
+    "ValidatorUnavailableError",
+    "checkov",
+    "find_roots",
+    "setup_state",
+    "terraform_fmt",
+    "terraform_validate",
+    "terraform_validate_all",
+    "tools_cache",
+]
 
 
 class ValidatorUnavailableError(AssertionError):
     """A validator cannot run: a tool or the set-up cache is missing."""
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One failed checkov check (or a file checkov could not parse: ``check_id == "PARSING_ERROR"``)."""
-
-    check_id: str
-    check_name: str
-    resource: str
-    file: str
-    line: int
-    framework: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.check_id} {self.resource}: {self.check_name}"
 
 
 # -- the set-up cache ------------------------------------------------------------------------------------------------
@@ -89,7 +88,8 @@ def _terraform() -> str:
     return terraform
 
 
-def _cli_config(mode: Mode) -> Path:
+def cli_config(mode: Mode) -> Path:
+    """The set-up cache's Terraform CLI config for ``mode``; raises when it (or the real aws mirror) is missing."""
     if mode not in ("real", "schema"):
         raise ValueError(f"mode must be 'real' or 'schema', not {mode!r}")
     state = setup_state()
@@ -105,9 +105,8 @@ def _cli_config(mode: Mode) -> Path:
 
 
 def _terraform_env(config: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in TERRAFORM_ENV_DROPPED and not k.startswith("TF_CLI_ARGS")}
-    env.update(TF_CLI_CONFIG_FILE=str(config), CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1", TF_INPUT="0")
-    return env
+    source = {k: v for k, v in os.environ.items() if k not in TERRAFORM_ENV_DROPPED}
+    return tf.terraform_env(config, keep=source)
 
 
 # -- terraform fmt ---------------------------------------------------------------------------------------------------
@@ -116,61 +115,15 @@ def terraform_fmt(directory: Path | str) -> list[str]:
     directory = Path(directory)
     if not directory.is_dir():
         raise ValueError(f"{directory} is not a folder")
-    cmd = [_terraform(), "fmt", "-check", "-recursive", "-list=true", "-no-color", str(directory)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=TERRAFORM_TIMEOUT)
-    if proc.returncode == 0:
+    result = tf.fmt_check(_terraform(), directory)
+    if result.returncode == 0:
         return []
-    if proc.returncode == 3:  # files need formatting: fmt lists them
-        return [line.strip() for line in proc.stdout.splitlines() if line.strip()]
-    return [line.strip() for line in (proc.stderr or proc.stdout).splitlines() if line.strip(" │╷╵")]
+    if result.returncode == 3:  # files need formatting: fmt lists them
+        return list(result.unformatted)
+    return list(result.output)
 
 
 # -- terraform init + validate ---------------------------------------------------------------------------------------
-def _local_module_dirs(root: Path) -> set[Path]:
-    """The root and every local module it reaches through ``source = "./…"`` or ``"../…"``."""
-    seen: set[Path] = set()
-    todo = [root.resolve()]
-    while todo:
-        folder = todo.pop()
-        if folder in seen or not folder.is_dir():
-            continue
-        seen.add(folder)
-        for tf_file in folder.glob("*.tf"):
-            for match in _LOCAL_SOURCE.finditer(tf_file.read_text(encoding="utf-8", errors="replace")):
-                todo.append((folder / match.group(1)).resolve())
-    return seen
-
-
-def _format_diagnostic(diag: Mapping[str, Any]) -> str:
-    where = ""
-    rng = diag.get("range")
-    if rng:
-        where = f"{rng.get('filename', '?')}:{rng.get('start', {}).get('line', '?')}: "
-    detail = " ".join(str(diag.get("detail", "")).split())
-    return f"{where}{diag.get('summary', '')}" + (f": {detail}" if detail else "")
-
-
-def _init_errors(proc: subprocess.CompletedProcess[str]) -> list[str]:
-    errors = []
-    for line in proc.stdout.splitlines():
-        try:
-            message = json.loads(line)
-        except ValueError:
-            continue
-        diag = message.get("diagnostic") if isinstance(message, dict) else None
-        if diag and diag.get("severity") == "error":
-            errors.append("init: " + _format_diagnostic(diag))
-    if proc.returncode != 0 and not errors:
-        errors = [f"init: {line}" for line in (proc.stderr + proc.stdout).splitlines() if line.strip(" │╷╵")]
-    return errors
-
-
-def _run(terraform: str, args: list[str], workdir: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [terraform, *args], cwd=workdir, env=env, capture_output=True, text=True, check=False, timeout=TERRAFORM_TIMEOUT
-    )
-
-
 def terraform_validate(root_dir: Path | str, mode: Mode) -> list[str]:
     """``terraform init -backend=false`` + ``terraform validate`` on one root module; its errors, [] when valid.
 
@@ -181,41 +134,14 @@ def terraform_validate(root_dir: Path | str, mode: Mode) -> list[str]:
     root = Path(root_dir).resolve()
     if not root.is_dir():
         raise ValueError(f"{root} is not a folder")
-    env = _terraform_env(_cli_config(mode))
-    terraform = _terraform()
-    base = Path(os.path.commonpath(sorted(_local_module_dirs(root))))
-    with tempfile.TemporaryDirectory(prefix=f"archgen-validate-{mode}-") as tmp:
-        copy = Path(tmp) / "src"
-        shutil.copytree(base, copy, symlinks=True, ignore=shutil.ignore_patterns(*TERRAFORM_LEFTOVERS))
-        workdir = copy / root.relative_to(base)
-        errors = _init_errors(_run(terraform, ["init", "-backend=false", "-input=false", "-json"], workdir, env))
-        if errors:
-            return errors
-        proc = _run(terraform, ["validate", "-json", "-no-color"], workdir, env)
-    try:
-        result = json.loads(proc.stdout)
-    except ValueError:
-        return [f"validate: {line}" for line in (proc.stderr + proc.stdout).splitlines() if line.strip()]
-    errors = [_format_diagnostic(d) for d in result.get("diagnostics", []) if d.get("severity") == "error"]
-    if proc.returncode != 0 and not errors:
-        errors = [f"validate: exit {proc.returncode}: {proc.stderr.strip()}"]
-    return errors
+    env = _terraform_env(cli_config(mode))
+    return [str(diagnostic) for diagnostic in tf.validate_root(_terraform(), root, env)]
 
 
 def find_roots(directory: Path | str) -> list[Path]:
     """Root modules under ``directory``: folders with a ``provider "…"`` block, or with a ``terraform {}`` block
     that has both ``required_providers`` and a backend (local modules have neither)."""
-    directory = Path(directory)
-    roots = []
-    for folder in sorted({p.parent for p in directory.rglob("*.tf")}):
-        if any(part in TERRAFORM_LEFTOVERS for part in folder.relative_to(directory).parts):
-            continue
-        text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.glob("*.tf")))
-        has_provider = bool(_PROVIDER_BLOCK.search(text))
-        has_settings = all(r.search(text) for r in (_TERRAFORM_BLOCK, _REQUIRED_PROVIDERS, _BACKEND_BLOCK))
-        if has_provider or has_settings:
-            roots.append(folder)
-    return roots
+    return tf.find_roots(Path(directory))
 
 
 def terraform_validate_all(directory: Path | str, mode: Mode, jobs: int = 2) -> dict[str, list[str]]:
@@ -230,29 +156,13 @@ def terraform_validate_all(directory: Path | str, mode: Mode, jobs: int = 2) -> 
 
 
 # -- checkov ---------------------------------------------------------------------------------------------------------
-def _checkov_executable() -> Path:
+def checkov_executable() -> Path:
+    """checkov in the set-up cache's own virtual environment; raises when it is missing."""
     state = setup_state()
     executable = Path(state.get("checkov", {}).get("executable", tools_cache() / "checkov" / "bin" / "checkov"))
     if not executable.is_file():
         raise _unavailable(f"checkov is not installed ({executable} is missing)")
     return executable
-
-
-def _failures(report: Mapping[str, Any]) -> Iterable[Failure]:
-    framework = str(report.get("check_type", ""))
-    results = report.get("results", {})
-    for check in results.get("failed_checks", []):
-        lines = check.get("file_line_range") or [0]
-        yield Failure(
-            check_id=check["check_id"],
-            check_name=check.get("check_name", ""),
-            resource=check.get("resource", ""),
-            file=str(check.get("file_path", "")).lstrip("/"),
-            line=int(lines[0]),
-            framework=framework,
-        )
-    for path in results.get("parsing_errors", []):
-        yield Failure("PARSING_ERROR", "checkov could not parse this file", "", str(path), 0, framework)
 
 
 def checkov(directory: Path | str, frameworks: Sequence[str]) -> list[Failure]:
@@ -263,16 +173,8 @@ def checkov(directory: Path | str, frameworks: Sequence[str]) -> list[Failure]:
         raise ValueError(f"{directory} is not a folder")
     if not frameworks:
         raise ValueError("name at least one checkov framework")
-    executable = _checkov_executable()
-    env = dict(os.environ, BC_SKIP_MAPPING="TRUE", CKV_SKIP_PACKAGE_UPDATE_CHECK="true")
-    env.pop("BC_API_KEY", None)
-    with tempfile.TemporaryDirectory(prefix="archgen-checkov-") as tmp:
-        cmd = [str(executable), "--directory", str(directory), "--framework", *frameworks]
-        cmd += ["--output", "json", "--output-file-path", tmp, "--skip-download"]
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False, timeout=CHECKOV_TIMEOUT)
-        result_file = Path(tmp) / "results_json.json"
-        if proc.returncode not in (0, 1) or not result_file.is_file():
-            raise AssertionError(f"checkov failed (exit {proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-3000:]}")
-        data = json.loads(result_file.read_text(encoding="utf-8"))
-    reports = data if isinstance(data, list) else [data]
-    return [failure for report in reports for failure in _failures(report)]
+    executable = checkov_executable()
+    try:
+        return run_checkov([str(executable)], directory, frameworks)
+    except ToolError as exc:
+        raise AssertionError(str(exc)) from None
