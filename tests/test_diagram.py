@@ -24,7 +24,7 @@ from archgen import design_from_spec, load_spec, render_files
 from archgen.cli import app
 from archgen.components import component_catalogue
 from archgen.design import Connection, Design
-from archgen.render import diagram
+from archgen.render import diagram, recovery_diagram
 from archgen.render.diagram import (
     DOT_FILE,
     MERMAID_FILE,
@@ -42,11 +42,19 @@ from archgen.render.diagram import (
     render_diagrams,
     safe_id,
 )
+from archgen.render.recovery_diagram import recovery_mermaid_source, recovery_view
 from archgen.render.result import Rendered, RenderWarning
 from tests.conftest import EXAMPLES, ROOT
 
 CASES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
-DIAGRAMS = (MERMAID_FILE, DOT_FILE, SVG_FILE, PNG_FILE)
+ARCHITECTURE = (MERMAID_FILE, DOT_FILE, SVG_FILE, PNG_FILE)
+RECOVERY = (
+    recovery_diagram.MERMAID_FILE,
+    recovery_diagram.DOT_FILE,
+    recovery_diagram.SVG_FILE,
+    recovery_diagram.PNG_FILE,
+)
+DIAGRAMS = (*ARCHITECTURE, *RECOVERY)  # every example has a recovery Region
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}href"
 HOSTILE = [
@@ -110,18 +118,22 @@ def test_example_renders_every_diagram(case: str) -> None:
     assert json.loads(files["design.json"])["artifacts"] == sorted(files)
     mermaid = files[MERMAID_FILE].decode("utf-8")
     assert mermaid.startswith("flowchart LR\n")
-    assert files[PNG_FILE].startswith(b"\x89PNG\r\n\x1a\n")
+    assert files[recovery_diagram.MERMAID_FILE].decode("utf-8").startswith("flowchart TB\n")
+    for png, svg_file in ((PNG_FILE, SVG_FILE), (recovery_diagram.PNG_FILE, recovery_diagram.SVG_FILE)):
+        assert files[png].startswith(b"\x89PNG\r\n\x1a\n")
+        drawing = ElementTree.fromstring(files[svg_file])  # noqa: S314 - archgen's own output
+        assert drawing.tag == f"{SVG}svg"
+        hrefs = [element.get(XLINK, "") for element in drawing.iter() if element.get(XLINK) is not None]
+        assert hrefs, f"no icons in {svg_file}"
+        assert all(href.startswith(("#icon", "data:image/png;base64,")) for href in hrefs), "an icon is not embedded"
     svg = ElementTree.fromstring(files[SVG_FILE])  # noqa: S314 - archgen's own output
-    assert svg.tag == f"{SVG}svg"
-    hrefs = [element.get(XLINK, "") for element in svg.iter() if element.get(XLINK) is not None]
-    assert hrefs, "no icons in the SVG"
-    assert all(href.startswith(("#icon", "data:image/png;base64,")) for href in hrefs), "an icon is not embedded"
-    # every component is drawn, except each VPC, which is the box around its subnets
+    # every component is drawn, except each VPC, which is the box around its subnets, and the dormant copies
     design = planned(case)
     titles = {element.text for element in svg.iter(f"{SVG}title")}
     for component in design.components:
-        assert (safe_id(component.id) in titles) != (component.kind == "vpc"), component.id
-        assert f"{safe_id(component.id)}[" in mermaid or component.kind == "vpc", component.id
+        drawn = component.kind != "vpc" and not component.properties.get("dormant")
+        assert (safe_id(component.id) in titles) == drawn, component.id
+        assert (f"{safe_id(component.id)}[" in mermaid) == drawn, component.id
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -164,6 +176,214 @@ def test_cross_region_connections_are_dashed() -> None:
     assert any(diagram.is_cross_region(design, c) for c in design.connections)
 
 
+# --- the recovery view ---------------------------------------------------------------------------------------------
+
+
+def _laid_out(source: str) -> tuple[dict[str, dict[str, str]], list[dict[str, str]]]:
+    """The nodes (by name) and visible edges (with ``tail`` and ``head`` names) of a DOT source, laid out by dot."""
+    graph = json.loads(
+        subprocess.run(["dot", "-Tjson"], input=source, capture_output=True, text=True, check=True).stdout
+    )
+    objects = graph["objects"]
+    nodes = {o["name"]: o for o in objects if "nodes" not in o}
+    edges = [
+        {**e, "tail": objects[e["tail"]]["name"], "head": objects[e["head"]]["name"]}
+        for e in graph["edges"]
+        if e.get("style") != "invis"
+    ]
+    return nodes, edges
+
+
+def _recovery(case: str) -> tuple[str, dict[str, dict[str, str]], list[dict[str, str]]]:
+    files = rendered(case)
+    nodes, edges = _laid_out(files[recovery_diagram.DOT_FILE].decode("utf-8"))
+    return _mermaid_decoded(files[recovery_diagram.MERMAID_FILE].decode("utf-8")), nodes, edges
+
+
+def _edge(edges: list[dict[str, str]], tail: str, head: str) -> dict[str, str]:
+    found = [e for e in edges if (e["tail"], e["head"]) == (tail, head)]
+    assert len(found) == 1, f"{tail} -> {head}: {len(found)} edges"
+    return found[0]
+
+
+def _mermaid_label(mermaid: str, key: str) -> list[str]:
+    match = re.search(rf'^    {key}\[\(?"([^"]*)"\)?\]$', mermaid, re.MULTILINE)
+    assert match, f"{key} is not a node"
+    return match.group(1).split("<br/>")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_recovery_mermaid_source_is_the_mmd_file(case: str) -> None:
+    assert recovery_mermaid_source(planned(case)) == rendered(case)[recovery_diagram.MERMAID_FILE].decode("utf-8")
+
+
+def test_no_recovery_view_without_a_recovery_region(write_spec) -> None:  # type: ignore[no-untyped-def]
+    text = (EXAMPLES / "notes-api.yaml").read_text(encoding="utf-8")
+    spec = write_spec(text.replace("  primary: us-east-1\n", "  primary: us-east-1\n  allowed: [us-east-1]\n"))
+    design = design_from_spec(load_spec(spec))[1]
+    assert design.regions == ("us-east-1",)
+    assert recovery_view(design) is None
+    assert recovery_mermaid_source(design) is None
+    files = render_diagrams(design).files
+    assert sorted(files) == sorted(ARCHITECTURE)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_cross_region_paths_carry_their_mechanism(case: str) -> None:
+    """Every replication and backup-copy connection is a dashed edge labelled as in the design, in both drawings."""
+    design = planned(case)
+    mermaid, _, edges = _recovery(case)
+    crossing = [c for c in design.connections if diagram.is_cross_region(design, c)]
+    assert crossing
+    for connection in crossing:
+        tail, head = safe_id(connection.source), safe_id(connection.target)
+        edge = _edge(edges, tail, head)
+        assert edge["label"] == connection.label
+        assert edge["style"] == "dashed"
+        assert f'  {tail} -.->|"{connection.label}"| {head}\n' in mermaid
+    assert any(c.label == "cross-Region copy" for c in crossing), "the backup copy path"
+
+
+def test_replication_labels_name_the_mechanism() -> None:
+    _, _, edges = _recovery("payments-platform")
+    assert _edge(edges, "c_data_ledger", "c_data_ledger_recovery")["label"] == "Aurora Global Database"
+    assert _edge(edges, "c_data_idempotency", "c_data_idempotency_recovery")["label"] == "DynamoDB global tables"
+    assert _edge(edges, "c_backups", "c_backups_recovery")["label"] == "cross-Region copy"
+    _, _, edges = _recovery("orders-api")
+    assert _edge(edges, "c_data_orders", "c_data_orders_recovery")["label"] == "RDS cross-Region read replica"
+
+
+FAILOVER = {
+    # case: the CDN in front, the DNS routing's path into the recovery Region is dashed (a standby path)
+    "payments-platform": ("c_edge", True),
+    "orders-api": (None, True),
+    "global-catalog": ("c_edge", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FAILOVER))
+def test_failover_path_runs_from_the_edge_through_dns_to_both_entries(case: str) -> None:
+    cdn, dashed = FAILOVER[case]
+    design = planned(case)
+    dns = next(c for c in design.components if c.kind == "route53-zone")
+    routes = {c.target: c.label for c in design.connections if c.source == dns.id}
+    assert sorted(routes) == ["entry", "entry-recovery"]
+    mermaid, nodes, edges = _recovery(case)
+    key = safe_id(dns.id)
+    to_primary = _edge(edges, key, "c_entry")
+    to_recovery = _edge(edges, key, "c_entry_recovery")
+    assert to_primary["label"] == routes["entry"]
+    assert to_primary.get("style") != "dashed"
+    assert to_recovery["label"] == routes["entry-recovery"]
+    assert (to_recovery.get("style") == "dashed") == dashed
+    routing = icon_table().recovery.routing[str(dns.properties["routing"])]
+    assert routing.standby == dashed
+    assert _mermaid_label(mermaid, key) == [dns.id, "Route 53 zone", routing.detail]
+    assert routing.detail in " ".join(nodes[key]["label"].split())
+    arrow = "-.->" if dashed else "-->"
+    assert f'  {key} {arrow}|"{routes["entry-recovery"]}"| c_entry_recovery\n' in mermaid
+    if cdn is not None:  # the CDN leads into the DNS routing, no longer straight into the primary entry
+        front = next(c for c in design.connections if c.source == "edge" and c.target == "entry")
+        assert _edge(edges, cdn, key)["label"] == front.label
+        assert not [e for e in edges if (e["tail"], e["head"]) == (cdn, "c_entry")]
+
+
+def test_failover_labels_say_what_the_routing_does() -> None:
+    mermaid, _, edges = _recovery("payments-platform")  # warm standby
+    assert _mermaid_label(mermaid, "c_dns")[-1] == "health checks + failover records"
+    assert _edge(edges, "c_dns", "c_entry_recovery")["label"] == "on failover"
+    mermaid, _, _ = _recovery("global-catalog")  # active/active
+    assert _mermaid_label(mermaid, "c_dns")[-1] == "latency routing + health checks"
+
+
+@pytest.mark.parametrize("case", ["order-events", "notes-api"])
+def test_no_failover_path_without_dns_routing(case: str) -> None:
+    """A queue-fed pipeline has nothing to route to; backup and restore has no live Region to fail over to."""
+    assert not [c for c in planned(case).components if c.kind == "route53-zone"]
+    _, _, edges = _recovery(case)
+    assert not [e for e in edges if e.get("color") == recovery_diagram.LINK_STYLES["serve"]["color"]]
+
+
+def test_compute_copies_show_their_standby_capacity() -> None:
+    mermaid, _, _ = _recovery("orders-api")
+    assert _mermaid_label(mermaid, "c_orders_api_recovery")[-1] == "0 % until failover"
+    mermaid, _, _ = _recovery("payments-platform")
+    assert _mermaid_label(mermaid, "c_nodes_recovery")[-1] == "25 %, scales to 21"
+    mermaid, _, _ = _recovery("global-catalog")
+    assert _mermaid_label(mermaid, "c_storefront_recovery")[-1] == "100 %, serves traffic"
+
+
+def test_many_services_of_one_kind_are_one_node_per_region() -> None:
+    design = planned("payments-platform")
+    mermaid, nodes, edges = _recovery("payments-platform")
+    services = [c for c in design.components if c.kind == "k8s-deployment"]
+    assert len(services) == 12
+    for service in services:
+        assert safe_id(service.id) not in nodes
+        assert f"{safe_id(service.id)}[" not in mermaid
+    primary = _mermaid_label(mermaid, "g_k8s_deployment_0")
+    copies = _mermaid_label(mermaid, "g_k8s_deployment_1")
+    assert primary == ["6 × K8s Deployment", "authorise, capture, refunds, ledger, notifications, admin"]
+    assert copies[0] == "6 × K8s Deployment"
+    assert copies[1] == "copies of authorise, capture, refunds, ledger, notifications, admin"
+    assert copies[2] == "25 %, scales to 6–11 each"
+    assert _edge(edges, "c_entry_recovery", "g_k8s_deployment_1")["label"] == ""  # one edge for the six
+
+
+def test_dormant_copies_appear_only_in_the_recovery_view() -> None:
+    design = planned("notes-api")
+    dormant = [c for c in design.components if c.properties.get("dormant")]
+    assert dormant
+    files = rendered("notes-api")
+    architecture = files[MERMAID_FILE].decode("utf-8") + files[DOT_FILE].decode("utf-8")
+    mermaid, nodes, edges = _recovery("notes-api")
+    for component in dormant:
+        key = safe_id(component.id)
+        assert key not in architecture, f"{component.id} drawn in the architecture view"
+        assert _mermaid_label(mermaid, key)[-1] == "restored on disaster"
+        assert nodes[key]["style"] == "dashed,rounded"
+        assert nodes[key]["color"] == recovery_diagram.GREY
+    assert re.search(r"^  class (\w+,)*c_notes_recovery(,\w+)* dormant$", mermaid, re.MULTILINE)
+    restores = [c for c in design.connections if c.label == "restore on disaster"]
+    assert restores
+    for connection in restores:
+        edge = _edge(edges, safe_id(connection.source), safe_id(connection.target))
+        assert (edge["label"], edge["style"]) == ("restore on disaster", "dashed")
+    assert "restore on disaster" not in architecture
+
+
+def test_recovery_view_labels_come_from_the_design_and_the_data() -> None:
+    """Every word in the recovery drawing is a component id or property, a connection label or data-file text."""
+    design = planned("payments-platform")
+    view = recovery_view(design)
+    assert view is not None
+    text = icon_table().recovery
+    words = {c.id for c in design.components} | {c.label for c in design.connections}
+    words |= {icon_table().kinds[c.kind].caption for c in design.components}
+    words |= {text.routing["failover"].detail, ""}
+    for link in view.links:
+        assert link.label in words, link.label
+    for node in view.nodes:
+        assert node.lines[0] in words or node.lines[0] == text.group.format(count=6, caption="K8s Deployment")
+
+
+def test_hostile_labels_cannot_break_the_recovery_view() -> None:
+    design = _hostile_design()
+    view = recovery_view(design)
+    assert view is not None
+    lines = recovery_diagram.mermaid_of(view).splitlines()
+    for line in (line for line in lines if "->" in line):
+        assert re.fullmatch(r'  (\w+) -\.?->(\|"[^"\n]*"\|)? (\w+)', line), line
+    opened = sum(1 for line in lines if line.lstrip().startswith("subgraph "))
+    assert opened == sum(1 for line in lines if line.strip() == "end")
+    laid_out = subprocess.run(
+        ["dot", "-Tsvg"], input=recovery_diagram.dot_of(view).encode("utf-8"), capture_output=True, check=True
+    ).stdout
+    texts = {element.text for element in ElementTree.fromstring(laid_out).iter(f"{SVG}text")}  # noqa: S314
+    for connection in (c for c in design.connections if diagram.is_cross_region(design, c)):
+        assert " ".join(connection.label.split()) in texts, connection.label
+
+
 # --- determinism and paths ----------------------------------------------------------------------------------------
 
 
@@ -181,7 +401,7 @@ def _design_in_subprocess(spec: Path, out: Path, cwd: Path, seed: str) -> dict[s
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "diagrams").iterdir())}
 
 
-@pytest.mark.parametrize("case", ["payments-platform", "global-catalog"])
+@pytest.mark.parametrize("case", ["payments-platform", "global-catalog", "notes-api"])
 def test_diagrams_are_byte_identical_across_processes(case: str, tmp_path: Path) -> None:
     runs = [
         _design_in_subprocess(EXAMPLES / f"{case}.yaml", tmp_path / f"out-{seed}", tmp_path / f"cwd-{seed}", seed)
@@ -213,7 +433,7 @@ def test_no_absolute_paths_in_any_output(case: str) -> None:
     for name, content in ((name, rendered(case)[name]) for name in mine):
         for path in _forbidden_paths():
             assert path.encode("utf-8") not in content, f"{case}/{name} contains {path}"
-        if name != PNG_FILE:
+        if not name.endswith(".png"):
             text = content.decode("utf-8")
             assert not re.search(r"(?<![\w.:/])/(usr|home|root|tmp|var|opt|work|srv)/", text), f"{case}/{name}"
             assert "site-packages/" not in text, f"{case}/{name}"
@@ -336,13 +556,16 @@ def test_without_dot_the_renderer_writes_the_sources_and_warns(tmp_path: Path, m
     monkeypatch.setenv("PATH", str(tmp_path))  # no dot to find
     result = render_diagrams(planned("orders-api"))
     assert isinstance(result, Rendered)
-    assert sorted(result.files) == sorted([MERMAID_FILE, DOT_FILE])
+    assert sorted(result.files) == sorted(
+        [MERMAID_FILE, DOT_FILE, recovery_diagram.MERMAID_FILE, recovery_diagram.DOT_FILE]
+    )
     assert len(result.warnings) == 1
     assert "`dot`" in result.warnings[0]
     with pytest.warns(RenderWarning) as caught:
         files = render_files(planned("orders-api"))
     assert len(caught) == 1
-    assert [name for name in files if name.startswith("diagrams/")] == [DOT_FILE, MERMAID_FILE]
+    sources = sorted([DOT_FILE, MERMAID_FILE, recovery_diagram.DOT_FILE, recovery_diagram.MERMAID_FILE])
+    assert [name for name in files if name.startswith("diagrams/")] == sources
     assert json.loads(files["design.json"])["artifacts"] == sorted(files)
 
 
@@ -357,9 +580,10 @@ def test_cli_without_dot_exits_0_and_says_so_once(tmp_path: Path, monkeypatch: p
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("warning: Graphviz's `dot` is not on the PATH"), result.stderr
     assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert sorted(p.name for p in (out / "diagrams").iterdir()) == ["architecture.dot", "architecture.mmd"]
+    sources = ["architecture.dot", "architecture.mmd", "recovery.dot", "recovery.mmd"]
+    assert sorted(p.name for p in (out / "diagrams").iterdir()) == sources
     artifacts = json.loads((out / "design.json").read_text(encoding="utf-8"))["artifacts"]
-    assert [name for name in artifacts if name.startswith("diagrams/")] == [DOT_FILE, MERMAID_FILE]
+    assert [name for name in artifacts if name.startswith("diagrams/")] == [f"diagrams/{name}" for name in sources]
 
 
 def test_cli_with_dot_is_quiet(tmp_path: Path) -> None:
