@@ -9,6 +9,7 @@ from archgen.durations import format_duration
 from archgen.plan.usage import usage_assumptions
 from archgen.render.diagram import mermaid_source
 from archgen.render.environment import environment
+from archgen.render.recovery_diagram import recovery_mermaid_source
 from archgen.spec import Spec
 
 # the properties shown next to a component's name in the Capacity section
@@ -44,6 +45,7 @@ def render_docs(design: Design) -> dict[str, str | bytes]:
         requirements=requirement_rows(design.requirements),
         kinds=kinds,
         mermaid=mermaid_source(design),
+        recovery_mermaid=recovery_mermaid_source(design),
         usage=usage_assumptions(),
         size_keys=SIZE_KEYS,
         exploration=exploration,
