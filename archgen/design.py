@@ -174,6 +174,17 @@ class Recovery(Frozen):
     monitor: tuple[str, ...]
 
 
+class ComplianceRow(Frozen):
+    """One row of the compliance matrix: a requirement of the named regimes and the control that answers it."""
+
+    id: str
+    refs: dict[str, str]  # regime → clause, for the regimes the spec names
+    requirement: str
+    control: str
+    implemented_by: tuple[str, ...]  # Terraform resource types in the output ("" when a decision implements it)
+    residual: str
+
+
 class Design(Frozen):
     """The complete design of one service."""
 
@@ -198,6 +209,7 @@ class Design(Frozen):
     cost: Cost | None = None
     availability: Availability | None = None
     recovery: Recovery | None = None
+    compliance: tuple[ComplianceRow, ...] = ()
     # `archgen design --explore`: the same spec re-planned across varied values (archgen.explore.Exploration)
     exploration: dict[str, Any] | None = None
 

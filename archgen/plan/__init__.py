@@ -13,6 +13,7 @@ from archgen.facts import spec_facts
 from archgen.match import BlueprintMatch, Ranking
 from archgen.plan.availability import estimate_availability
 from archgen.plan.budget import fit_budget
+from archgen.plan.compliance import compliance_rows
 from archgen.plan.components import (
     check_unique_ids,
     expand_components,
@@ -141,6 +142,7 @@ def plan_variant(spec: Spec, ranking: Ranking, tweaks: Tweaks) -> Design:
         cost=cost,
         availability=availability,
         recovery=recovery,
+        compliance=compliance_rows(spec.compliance, components),
     )
 
 
