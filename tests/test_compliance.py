@@ -21,7 +21,7 @@ def resource_types(design: Design) -> set[str]:
     for name, content in render_files(design, ("terraform",)).items():
         if name.endswith(".tf"):
             for block in hcl2.loads(content.decode("utf-8")).get("resource", []):
-                found.update(key.strip("\"") for key in block)
+                found.update(key.strip('"') for key in block)
     return found
 
 

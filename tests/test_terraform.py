@@ -1,5 +1,8 @@
 """Every example's Terraform passes the real tools: fmt, validate (aws 5.100.0 and the 6.x schema), checkov.
 
+Every root is checked: each Region's (prod/<region>/), the failover root (prod/global/) and the restore root of
+backup and restore (restore/<region>/); test_every_root_is_checked proves the validators find them all.
+
 Also every local module on its own, through the standalone roots under tests/terraform_roots/. The validators run
 offline (see tests/validators.py); a missing tool fails the test rather than skipping it.
 """
@@ -12,6 +15,7 @@ import hcl2
 import pytest
 
 from archgen import design_from_spec, load_spec, render_files
+from archgen.render.terraform import global_root_of, roots_of
 from tests.conftest import EXAMPLES, ROOT
 from tests.validators import Mode, checkov, find_roots, terraform_fmt, terraform_validate_all
 
@@ -32,6 +36,17 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             (out / name).write_bytes(content)
         folders[case] = out
     return folders
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_root_is_checked(case: str, rendered: dict[str, Path]) -> None:
+    _, design = design_from_spec(load_spec(EXAMPLES / f"{case}.yaml"))
+    expected = {root.path for root in roots_of(design)}
+    global_root = global_root_of(design)
+    if global_root is not None:
+        expected.add(global_root.path)
+    found = {str(path.relative_to(rendered[case])) for path in find_roots(rendered[case] / "terraform")}
+    assert found == expected
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -3,18 +3,25 @@
 Roots live in ``terraform/prod/<region>/`` so the recovery Region can be planned and applied while the primary is
 down; each instantiates the modules under ``terraform/modules/`` through per-kind snippets
 (``templates/terraform/root/components/<kind>.tf.j2``). Modules are copied verbatim, only those a root uses.
+
+The DR strategy is realised across roots: the primary root replicates its data to the recovery Region (Aurora
+global database, DynamoDB global tables, S3 Cross-Region Replication) and the recovery root joins it (Aurora
+secondary, RDS read replica); values one root needs from the other are root variables named like the other root's
+outputs. Strategies that fail over get ``terraform/prod/global/`` (Route 53 health checks and failover or latency
+records); backup and restore gets ``terraform/restore/<recovery Region>/``, the dormant stack restored from backups.
 See templates/terraform/CONTRACT.md for the contract between snippets, modules and this renderer.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 from functools import cached_property
 
 from archgen import __version__
 from archgen.components import component_catalogue
-from archgen.design import Component, Connection, Design
+from archgen.design import Component, Connection, Design, number
 from archgen.errors import ArchgenError
 from archgen.plan.components import GLOBAL
 from archgen.render.environment import environment
@@ -26,7 +33,14 @@ ENVIRONMENT = "prod"
 AWS_VERSION = ">= 5.100, < 7.0"
 CLOUDFLARE_VERSION = ">= 5.0, < 6.0"
 SHARED_KINDS = ("vpc", "nat-gateway")  # realised by the network module every VPC root gets
+RESTORE = "restore"  # folder of the backup-and-restore strategy's dormant root
+FAILOVER_STRATEGIES = ("pilot-light", "warm-standby", "active-active")  # a live recovery Region to route to
+# Behind CloudFront, the global root's records name the regional origins at "<label>.<domain_name>" (the
+# distribution keeps domain_name itself).
+ORIGIN_LABEL = "origin"
 _MODULE_SOURCE = re.compile(r'source\s*=\s*"\.\./\.\./modules/([a-z0-9-]+)"')
+_COMMENT = re.compile(r"^(\s*)# (.*)$")
+LINE_WIDTH = 120  # comments that name components or Regions are re-wrapped to this width
 
 
 @dataclass(frozen=True)
@@ -35,20 +49,58 @@ class Root:
 
     design: Design
     region: str
+    purpose: str = ENVIRONMENT  # ENVIRONMENT, or RESTORE for the dormant copies of backup and restore
 
     @property
     def is_primary(self) -> bool:
-        """Whether this is the primary Region's root."""
-        return self.region == self.design.primary_region
+        """Whether this is the primary Region's (production) root."""
+        return self.region == self.design.primary_region and not self.is_restore
+
+    @property
+    def is_restore(self) -> bool:
+        """Whether this root restores the dormant copies after a disaster is declared (backup and restore)."""
+        return self.purpose == RESTORE
+
+    @property
+    def strategy(self) -> str:
+        """The design's DR strategy."""
+        return self.design.decisions["dr_strategy"].choice
+
+    @property
+    def replicates(self) -> bool:
+        """Whether a live recovery Region receives this design's data (every strategy but backup and restore)."""
+        return self.strategy in FAILOVER_STRATEGIES and len(self.design.regions) > 1
+
+    @property
+    def other_region(self) -> str | None:
+        """The Region of the other production root (the recovery Region from the primary, and back)."""
+        others = [r for r in self.design.regions if r != self.region]
+        return others[0] if others else None
 
     @cached_property
     def components(self) -> tuple[Component, ...]:
         """The components this root deploys, in design order."""
+        if self.is_restore:
+            return tuple(c for c in self.design.components if c.region == self.region and c.properties.get("dormant"))
         return tuple(
             c
             for c in self.design.components
             if (c.region == self.region or (self.is_primary and c.region == GLOBAL)) and not c.properties.get("dormant")
         )
+
+    def recovery_copy(self, component_id: str) -> Component | None:
+        """The live recovery-Region copy of a primary component, when the strategy keeps one."""
+        if not self.replicates:
+            return None
+        for c in self.design.components:
+            if c.properties.get("replica_of") == component_id and not c.properties.get("dormant"):
+                return c
+        return None
+
+    def origin_of(self, component: Component) -> Component | None:
+        """The primary component a recovery copy copies (None for a primary component)."""
+        origin = component.properties.get("replica_of")
+        return self.design.component(origin) if isinstance(origin, str) else None
 
     @cached_property
     def ids(self) -> frozenset[str]:
@@ -58,7 +110,17 @@ class Root:
     @property
     def path(self) -> str:
         """Folder of this root inside the output."""
-        return f"terraform/{ENVIRONMENT}/{self.region}"
+        return f"terraform/{self.purpose}/{self.region}"
+
+    @property
+    def state_key(self) -> str:
+        """Key of this root's state object in the state bucket."""
+        return f"{self.design.name}/{self.purpose}/{self.region}/terraform.tfstate"
+
+    @property
+    def origin_record(self) -> bool:
+        """Whether this root's CloudFront edge reaches the Regions through the global root's origin record."""
+        return self.is_primary and self.replicates and self.has_kind("cloudfront") and _entry_kind(self) == "alb"
 
     def has_kind(self, kind: str) -> bool:
         """Whether a component of ``kind`` is in this root."""
@@ -113,9 +175,97 @@ class Root:
         return f"{self.module_of(component.id)}.security_group_id"
 
 
+def _entry_kind(root: Root) -> str | None:
+    kinds = [c.kind for c in root.components if c.id == "entry" or c.properties.get("replica_of") == "entry"]
+    return kinds[0] if kinds else None
+
+
+@dataclass(frozen=True)
+class GlobalRoot:
+    """``terraform/prod/global/``: Route 53 health checks and the records that route between the Regions.
+
+    The records fail over (pilot light, warm standby) or route by latency (active/active) between the Regions'
+    public entry points.
+    """
+
+    design: Design
+
+    @property
+    def path(self) -> str:
+        """Folder of this root inside the output."""
+        return f"terraform/{ENVIRONMENT}/global"
+
+    @property
+    def state_key(self) -> str:
+        """Key of this root's state object in the state bucket."""
+        return f"{self.design.name}/{ENVIRONMENT}/global/terraform.tfstate"
+
+    @property
+    def strategy(self) -> str:
+        """The design's DR strategy."""
+        return self.design.decisions["dr_strategy"].choice
+
+    @property
+    def dns(self) -> Component:
+        """The design's routing component (kind route53-zone): the planner decides its policy and figures."""
+        return next(c for c in self.design.components if c.kind == "route53-zone")
+
+    @property
+    def routing(self) -> str:
+        """Route 53 routing policy, as the planner chose it: LATENCY or FAILOVER."""
+        return str(self.dns.properties["routing"]).upper()
+
+    @property
+    def primary_region(self) -> str:
+        """The Region that serves first."""
+        return self.design.primary_region
+
+    @property
+    def recovery_region(self) -> str:
+        """The Region failed over to."""
+        return self.design.regions[1]
+
+    @property
+    def entry_kind(self) -> str | None:
+        """Kind of the public entry point the health checks probe (alb or api-gateway-http)."""
+        return _entry_kind(Root(self.design, self.primary_region))
+
+    @property
+    def behind_cloudfront(self) -> bool:
+        """Whether the records name CloudFront's origin rather than the service's own DNS name."""
+        return Root(self.design, self.primary_region).origin_record
+
+    @property
+    def health_check_interval_seconds(self) -> int:
+        """Route 53 request interval (the planner's, from the detection figures of data/recovery.yaml)."""
+        return int(number(self.dns.properties, "health_check_interval_seconds"))
+
+    @property
+    def failure_threshold(self) -> int:
+        """Consecutive failed checks before a Region is unhealthy."""
+        return int(number(self.dns.properties, "failure_threshold"))
+
+    @property
+    def dns_ttl_seconds(self) -> int:
+        """TTL of the routing records."""
+        return int(number(self.dns.properties, "dns_ttl_seconds"))
+
+
+def global_root_of(design: Design) -> GlobalRoot | None:
+    """The failover root, when the design has a routing component (a live recovery Region to route to)."""
+    if not any(c.kind == "route53-zone" for c in design.components):
+        return None
+    return GlobalRoot(design)
+
+
 def roots_of(design: Design) -> list[Root]:
-    """The roots of a design, primary first."""
-    return [Root(design, region) for region in design.regions]
+    """The Region roots of a design, primary first, then the restore root of backup and restore."""
+    roots = [Root(design, region) for region in design.regions]
+    for region in design.regions[1:]:
+        restore = Root(design, region, RESTORE)
+        if restore.components:
+            roots.append(restore)
+    return roots
 
 
 def render_terraform(design: Design) -> dict[str, str]:
@@ -127,6 +277,10 @@ def render_terraform(design: Design) -> dict[str, str]:
         for name, text in rendered.items():
             files[f"{root.path}/{name}"] = text
             used.update(_MODULE_SOURCE.findall(text))
+    global_root = global_root_of(design)
+    if global_root is not None:
+        for name, text in _render_global_root(global_root).items():
+            files[f"{global_root.path}/{name}"] = text
     for module in sorted(used):
         files.update(_module_files(module))
     files["terraform/README.md"] = (
@@ -135,6 +289,8 @@ def render_terraform(design: Design) -> dict[str, str]:
         .render(
             design=design,
             roots=roots_of(design),
+            global_root=global_root,
+            origin_label=ORIGIN_LABEL,
             modules=sorted(used),
             aws_version=AWS_VERSION,
             cloudflare_version=CLOUDFLARE_VERSION,
@@ -154,6 +310,7 @@ def _render_root(root: Root) -> dict[str, str]:
         "cloudflare_version": CLOUDFLARE_VERSION,
         "version": __version__,
         "catalogue": component_catalogue(),
+        "origin_label": ORIGIN_LABEL,
     }
     files = {}
     for name in ("versions.tf", "providers.tf", "backend.tf", "variables.tf", "outputs.tf", "wiring.tf"):
@@ -167,7 +324,45 @@ def _render_root(root: Root) -> dict[str, str]:
             raise ArchgenError(f"no Terraform snippet for component kind {component.kind!r} ({template})")
         blocks.append(env.get_template(template).render(c=component, name=tf_name(component.id), **context))
     files["main.tf"] = format_hcl("\n\n".join(block.strip("\n") for block in blocks if block.strip()))
-    return files
+    return {name: _wrap_comments(text) for name, text in files.items()}
+
+
+def _wrap_comments(text: str) -> str:
+    """Reflow each block of ``# `` comment lines that has a line longer than LINE_WIDTH.
+
+    Their length depends on ids and Regions; directives such as ``#checkov:skip`` have no space after the hash and
+    are left whole.
+    """
+    out: list[str] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        match = _COMMENT.match(lines[i])
+        if match is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        prefix = f"{match.group(1)}# "
+        block = [lines[i]]
+        while i + len(block) < len(lines) and lines[i + len(block)].startswith(prefix):
+            block.append(lines[i + len(block)])
+        i += len(block)
+        if any(len(line) > LINE_WIDTH for line in block):
+            words = " ".join(line[len(prefix) :] for line in block)
+            block = textwrap.wrap(words, LINE_WIDTH, initial_indent=prefix, subsequent_indent=prefix)
+        out += block
+    return "\n".join(out)
+
+
+def _render_global_root(root: GlobalRoot) -> dict[str, str]:
+    env = environment()
+    context = {"root": root, "design": root.design, "environment": ENVIRONMENT, "aws_version": AWS_VERSION}
+    context |= {"version": __version__, "origin_label": ORIGIN_LABEL}
+    names = ("versions.tf", "providers.tf", "backend.tf", "variables.tf", "main.tf", "outputs.tf")
+    return {
+        name: _wrap_comments(format_hcl(env.get_template(f"terraform/global/{name}.j2").render(**context)))
+        for name in names
+    }
 
 
 def _module_files(module: str) -> dict[str, str]:

@@ -57,6 +57,23 @@ module "data_ledger_recovery" {
   vpc_id                    = aws_vpc.test.id
   subnet_ids                = aws_subnet.private[*].id
   global_cluster_identifier = "payments-platform-prod-data-ledger"
+
+  enable_global_write_forwarding = true
+}
+
+module "data_ledger_restored" {
+  source = "../../../templates/terraform/modules/aurora"
+
+  name                  = "payments-platform-prod-data-ledger-restored"
+  engine                = "aurora-postgresql"
+  engine_version        = "16.4"
+  instance_class        = "db.r7g.large"
+  instance_count        = 1
+  backup_retention_days = 14
+  kms_key_arn           = aws_kms_key.test.arn
+  vpc_id                = aws_vpc.test.id
+  subnet_ids            = aws_subnet.private[*].id
+  snapshot_identifier   = "arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:awsbackup:job-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
 }
 
 output "ledger_endpoint" {

@@ -51,6 +51,29 @@ module "data_counters" {
   ttl_attribute          = null
 }
 
+module "data_notes_restored" {
+  source = "../../../templates/terraform/modules/dynamodb-table"
+
+  name                     = "notes-api-prod-data-notes-recovery"
+  billing_mode             = "PAY_PER_REQUEST"
+  point_in_time_recovery   = true
+  kms_key_arn              = aws_kms_key.test.arn
+  restore_source_table_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/notes-api-prod-data-notes"
+  restore_date_time        = "2026-11-20T09:30:00Z"
+}
+
+module "data_products_replica" {
+  source = "../../../templates/terraform/modules/dynamodb-replica"
+
+  name        = "global-catalog-prod-data-products"
+  kms_key_arn = aws_kms_key.test.arn
+}
+
+output "products_replica_access_policy_json" {
+  description = "Policy a recovery Region's service would be given to use the replica."
+  value       = module.data_products_replica.access_policy_json
+}
+
 output "idempotency_access_policy_json" {
   description = "Policy a service would be given to use the table."
   value       = module.data_idempotency.access_policy_json

@@ -65,6 +65,23 @@ module "data_orders_recovery" {
   replicate_source_db      = "arn:aws:rds:eu-west-3:123456789012:db:orders-api-prod-data-orders"
 }
 
+module "data_staging_restored" {
+  source = "../../../templates/terraform/modules/rds"
+
+  name                     = "nightly-reports-prod-data-staging-recovery"
+  engine                   = "mysql"
+  engine_version           = "8.0.39"
+  instance_class           = "db.m7g.large"
+  allocated_storage_gb     = 100
+  max_allocated_storage_gb = 200
+  multi_az                 = true
+  backup_retention_days    = 7
+  kms_key_arn              = aws_kms_key.test.arn
+  vpc_id                   = aws_vpc.test.id
+  subnet_ids               = aws_subnet.private[*].id
+  snapshot_identifier      = "arn:aws:rds:eu-west-1:123456789012:snapshot:awsbackup:job-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+}
+
 output "orders_endpoint" {
   description = "Host name of the PostgreSQL instance."
   value       = module.data_orders.endpoint

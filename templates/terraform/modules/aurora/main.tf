@@ -4,8 +4,13 @@
 #
 # Global database (the DR work): create_global_cluster makes this cluster the primary of a new global database;
 # global_cluster_identifier makes it a read-only secondary of an existing one. RDS cannot manage the master
-# password of a cluster in a global database, so the primary then gets a generated password, passed write-only
-# (never in plan or state) and kept in a KMS-encrypted Secrets Manager secret.
+# password of a cluster in a global database, so the primary then gets a generated password, kept in a
+# KMS-encrypted Secrets Manager secret. A secondary has no master credentials of its own (they replicate) and is
+# encrypted with its own Region's key; enable_global_write_forwarding lets it accept writes, which it forwards to
+# the primary (one writer at a time).
+#
+# Restore (backup and restore): snapshot_identifier creates the cluster from a DB cluster snapshot, such as the
+# AWS Backup recovery point copied into this Region; its data and master user come from the snapshot.
 
 locals {
   # Cluster identifiers: at most 63 characters; instances add "-<n>", so the base stays within 60.
@@ -14,6 +19,7 @@ locals {
 
   secondary        = var.global_cluster_identifier != null
   global_primary   = var.create_global_cluster
+  restored         = var.snapshot_identifier != null
   managed_password = !local.secondary && !local.global_primary
 
   # The Region's AWS Backup plan selects resources by this tag.
@@ -207,8 +213,12 @@ resource "aws_rds_cluster" "this" {
   global_cluster_identifier = local.secondary ? var.global_cluster_identifier : one(aws_rds_global_cluster.this[*].id)
   port                      = local.port
 
-  database_name   = local.secondary ? null : var.database_name
-  master_username = local.secondary ? null : var.master_username
+  database_name       = local.secondary || local.restored ? null : var.database_name
+  master_username     = local.secondary || local.restored ? null : var.master_username
+  snapshot_identifier = var.snapshot_identifier
+
+  # Writes sent to a secondary are forwarded to the primary's writer: still a single writer (see the variable).
+  enable_global_write_forwarding = local.secondary ? var.enable_global_write_forwarding : null
 
   manage_master_user_password   = local.managed_password ? true : null
   master_user_secret_kms_key_id = local.managed_password ? var.kms_key_arn : null
@@ -244,6 +254,16 @@ resource "aws_rds_cluster" "this" {
     precondition {
       condition     = !(var.create_global_cluster && var.global_cluster_identifier != null)
       error_message = "Set create_global_cluster (primary) or global_cluster_identifier (secondary), not both."
+    }
+
+    precondition {
+      condition     = var.snapshot_identifier == null || (!var.create_global_cluster && var.global_cluster_identifier == null)
+      error_message = "A cluster restored from snapshot_identifier is standalone: it cannot also join or create a global database."
+    }
+
+    precondition {
+      condition     = !var.enable_global_write_forwarding || var.global_cluster_identifier != null
+      error_message = "enable_global_write_forwarding applies to a global secondary (global_cluster_identifier) only."
     }
   }
 }

@@ -184,6 +184,23 @@ variable "global_cluster_identifier" {
   }
 }
 
+variable "enable_global_write_forwarding" {
+  description = "Global secondary only: accept writes and forward them to the primary cluster's writer (Aurora write forwarding). The global database still has one writer: forwarded writes add a cross-Region round trip, and conflicting writes are ordered by the primary."
+  type        = bool
+  default     = false
+}
+
+variable "snapshot_identifier" {
+  description = "ARN (or identifier) of a DB cluster snapshot to create the cluster from, e.g. the AWS Backup recovery point copied into this Region (arn:aws:rds:<region>:<account>:cluster-snapshot:awsbackup:job-...). Null creates an empty cluster."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.snapshot_identifier == null || can(regex("^(arn:aws[a-z-]*:rds:[a-z0-9-]+:[0-9]{12}:cluster-snapshot:)?[A-Za-z][A-Za-z0-9:-]{0,254}$", var.snapshot_identifier))
+    error_message = "snapshot_identifier must be a DB cluster snapshot identifier or ARN."
+  }
+}
+
 variable "backup" {
   description = "Tag the cluster archgen:backup = true, the tag the Region's AWS Backup plan (backup module) selects by."
   type        = bool

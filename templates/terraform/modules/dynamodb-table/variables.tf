@@ -103,6 +103,28 @@ variable "replica_kms_key_arns" {
   }
 }
 
+variable "restore_source_table_arn" {
+  description = "ARN of a table (in any Region of the account) to restore this table from by point-in-time recovery; null creates an empty table."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.restore_source_table_arn == null || can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", var.restore_source_table_arn))
+    error_message = "restore_source_table_arn must be the ARN of a DynamoDB table."
+  }
+}
+
+variable "restore_date_time" {
+  description = "With restore_source_table_arn: the point in time to restore (RFC 3339, e.g. 2026-11-20T09:30:00Z); null restores the latest restorable time."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.restore_date_time == null || can(formatdate("YYYY", var.restore_date_time))
+    error_message = "restore_date_time must be an RFC 3339 timestamp."
+  }
+}
+
 variable "backup" {
   description = "Tag the table archgen:backup = true, the tag the Region's AWS Backup plan (backup module) selects by."
   type        = bool

@@ -193,6 +193,17 @@ variable "replicate_source_db" {
   }
 }
 
+variable "snapshot_identifier" {
+  description = "ARN (or identifier) of a DB snapshot to create the instance from, e.g. the AWS Backup recovery point copied into this Region (arn:aws:rds:<region>:<account>:snapshot:awsbackup:job-...). Null creates an empty instance."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.snapshot_identifier == null || can(regex("^(arn:aws[a-z-]*:rds:[a-z0-9-]+:[0-9]{12}:snapshot:)?[A-Za-z][A-Za-z0-9:-]{0,254}$", var.snapshot_identifier))
+    error_message = "snapshot_identifier must be a DB snapshot identifier or ARN."
+  }
+}
+
 variable "backup" {
   description = "Tag the instance (not a read replica, which AWS Backup cannot back up) archgen:backup = true, the tag the Region's AWS Backup plan (backup module) selects by."
   type        = bool

@@ -5,9 +5,14 @@
 # relationships; add global secondary indexes for other access patterns. Encrypted with the Region's KMS key,
 # point-in-time recovery on, deletion protection on. With replica_regions set it becomes a global table, each replica
 # encrypted with its own Region's key and with point-in-time recovery of its own.
+#
+# Restore (backup and restore): restore_source_table_arn creates the table from another table's point-in-time
+# recovery (also across Regions), at restore_date_time or the latest restorable time. The provider cannot create a
+# table from a backup ARN; restoring an AWS Backup recovery point is done with AWS Backup, then imported.
 
 locals {
   provisioned = var.billing_mode == "PROVISIONED"
+  restored    = var.restore_source_table_arn != null
   global      = length(var.replica_regions) > 0
 
   # The Region's AWS Backup plan selects resources by this tag.
@@ -45,6 +50,11 @@ resource "aws_dynamodb_table" "this" {
   stream_view_type = local.global ? "NEW_AND_OLD_IMAGES" : null
 
   deletion_protection_enabled = var.deletion_protection
+
+  restore_source_table_arn = var.restore_source_table_arn
+  restore_source_name      = local.restored ? element(split("/", var.restore_source_table_arn), 1) : null
+  restore_date_time        = var.restore_date_time
+  restore_to_latest_time   = local.restored && var.restore_date_time == null ? true : null
 
   attribute {
     name = "pk"
@@ -86,6 +96,11 @@ resource "aws_dynamodb_table" "this" {
   tags = merge(var.tags, local.backup_tags)
 
   lifecycle {
+    precondition {
+      condition     = var.restore_date_time == null || local.restored
+      error_message = "restore_date_time needs restore_source_table_arn."
+    }
+
     precondition {
       condition     = alltrue([for r in var.replica_regions : contains(keys(var.replica_kms_key_arns), r)])
       error_message = "replica_kms_key_arns needs a KMS key ARN for every Region in replica_regions."

@@ -33,3 +33,8 @@ output "lake_arn" {
   description = "ARN of lake (S3 bucket)."
   value       = module.lake.arn
 }
+
+output "entry_dns_name" {
+  description = "Host name the Route 53 records of the ../global root point at: the load balancer's DNS name (its entry_points[\"us-west-2\"].dns_name)."
+  value       = module.entry.dns_name
+}

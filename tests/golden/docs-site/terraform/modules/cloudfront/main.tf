@@ -125,7 +125,7 @@ resource "aws_cloudfront_response_headers_policy" "security" {
 # -- the distribution -----------------------------------------------------------------------------------------------
 resource "aws_cloudfront_distribution" "this" {
   #checkov:skip=CKV_AWS_86:Access logs use CloudFront standard logging v2 (aws_cloudwatch_log_delivery below, to the log bucket's cdn/ prefix), which this check does not recognise; the legacy logging_config would need ACLs on the log bucket.
-  #checkov:skip=CKV_AWS_310:Origin failover (an origin group with the recovery Region's origin) is part of the disaster-recovery work, not of this single-origin distribution.
+  #checkov:skip=CKV_AWS_310:Regional failover happens behind the single origin: with a live recovery Region the origin is a Route 53 failover or latency name (the global root), because an origin group would fail over only GET, HEAD and OPTIONS requests, not an API's writes.
   #checkov:skip=CKV_AWS_374:The service is offered worldwide by design; no country is excluded (geo restriction type none).
   #checkov:skip=CKV2_AWS_47:The web ACL comes from the waf module (web_acl_arn), which runs AWSManagedRulesKnownBadInputsRuleSet and AWSManagedRulesAnonymousIpList; checkov cannot follow the ARN across modules.
   enabled             = true

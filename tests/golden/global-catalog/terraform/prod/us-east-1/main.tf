@@ -39,13 +39,17 @@ module "network" {
   kms_key_arn        = module.kms.key_arn
 }
 
+# The origin, origin.<domain_name>, is a Route 53 name the ../global root manages: latency records over both Regions'
+# load balancers, with health checks. DNS failover rather than a CloudFront origin group, because an origin group
+# retries only GET, HEAD and OPTIONS requests on the other origin, and this API's writes must fail over too. The
+# viewer's Host header is forwarded, so each Region's load balancer presents its domain_name certificate.
 module "edge" {
   source             = "../../modules/cloudfront"
   providers          = { aws = aws, aws.us_east_1 = aws.us_east_1 }
   name               = "${local.name_prefix}-edge"
   domain_name        = var.domain_name
   origin_type        = "alb"
-  origin_domain_name = module.entry.dns_name
+  origin_domain_name = "origin.${var.domain_name}"
   price_class        = "PriceClass_All"
   web_acl_arn        = null
   log_bucket_arn     = module.logs.bucket_arn
@@ -104,6 +108,11 @@ module "data_products" {
   point_in_time_recovery = true
   kms_key_arn            = module.kms.key_arn
 
+  # Global table (active-active): a replica in us-east-2, encrypted with that Region's key, with its own
+  # point-in-time recovery. It is added once recovery_kms_key_arn (an output of the us-east-2 root) is set.
+  replica_regions      = var.recovery_kms_key_arn == null ? [] : ["us-east-2"]
+  replica_kms_key_arns = var.recovery_kms_key_arn == null ? {} : { "us-east-2" = var.recovery_kms_key_arn }
+
   # autoscaling between these bounds (target 70 % utilisation); the planner's arithmetic is in DESIGN.md
   write_capacity     = 150
   read_capacity      = 300
@@ -118,7 +127,14 @@ module "data_images" {
   versioning           = true
   kms_key_arn          = module.kms.key_arn
   access_log_bucket_id = module.logs.bucket_id
+
+  # Cross-Region Replication to data-images-recovery in us-east-2 with Replication Time Control (15 minutes, with
+  # replication metrics), re-encrypted with that Region's key; on once both inputs (outputs of that root) are set.
+  replication_destination_bucket_arn  = var.data_images_recovery_arn
+  replication_destination_kms_key_arn = var.recovery_kms_key_arn
 }
+
+# dns: Route 53 health checks and latency records, in the global root (terraform/prod/global/).
 
 module "backups" {
   source         = "../../modules/backup"

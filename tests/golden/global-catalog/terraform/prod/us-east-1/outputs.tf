@@ -23,3 +23,13 @@ output "data_images_arn" {
   description = "ARN of data-images (S3 bucket)."
   value       = module.data_images.arn
 }
+
+output "entry_dns_name" {
+  description = "Host name the Route 53 records of the ../global root point at: the load balancer's DNS name (its entry_points[\"us-east-1\"].dns_name)."
+  value       = module.entry.dns_name
+}
+
+output "primary_kms_key_arn" {
+  description = "This Region's KMS key: the us-east-2 root's primary_kms_key_arn (encrypts objects replicated back here)."
+  value       = module.kms.key_arn
+}

@@ -57,3 +57,25 @@ variable "backup_copy_vault_arn" {
   type        = string
   default     = null
 }
+
+variable "recovery_kms_key_arn" {
+  description = "ARN of the us-east-2 root's KMS key (its recovery_kms_key_arn output): encrypts the DynamoDB replicas and S3 replicas there. Null until that root exists; replication starts on the apply after it is set."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.recovery_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:us-east-2:[0-9]{12}:key/", var.recovery_kms_key_arn))
+    error_message = "recovery_kms_key_arn must be the ARN of a KMS key in us-east-2."
+  }
+}
+
+variable "data_images_recovery_arn" {
+  description = "ARN of the data-images-recovery bucket in us-east-2 (an output of that root of the same name), the Cross-Region Replication destination of data-images. Null until that root exists."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.data_images_recovery_arn == null || can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.data_images_recovery_arn))
+    error_message = "data_images_recovery_arn must be the ARN of an S3 bucket."
+  }
+}

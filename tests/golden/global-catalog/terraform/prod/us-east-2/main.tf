@@ -93,19 +93,13 @@ module "storefront_recovery" {
   alb_security_group_id = module.entry_recovery.security_group_id
 }
 
+# data-products-recovery: the replica of data-products in us-east-2, a DynamoDB global table replica created by the
+# us-east-1 root (its replica block). This root must not create a table of the same name here,
+# so this module only grants this Region's services access to the replica.
 module "data_products_recovery" {
-  source = "../../modules/dynamodb-table"
-
-  name                   = "${local.name_prefix}-data-products-recovery"
-  billing_mode           = "PROVISIONED"
-  point_in_time_recovery = true
-  kms_key_arn            = module.kms.key_arn
-
-  # autoscaling between these bounds (target 70 % utilisation); the planner's arithmetic is in DESIGN.md
-  write_capacity     = 150
-  read_capacity      = 300
-  max_write_capacity = 1143
-  max_read_capacity  = 2286
+  source      = "../../modules/dynamodb-replica"
+  name        = "${local.name_prefix}-data-products"
+  kms_key_arn = module.kms.key_arn
 }
 
 module "data_images_recovery" {
@@ -115,4 +109,9 @@ module "data_images_recovery" {
   versioning           = true
   kms_key_arn          = module.kms.key_arn
   access_log_bucket_id = module.logs.bucket_id
+
+  # Active/active: objects written here replicate back to data-images in us-east-1 (S3 does not
+  # replicate replicas again, so the two rules do not loop); on once both inputs (outputs of that root) are set.
+  replication_destination_bucket_arn  = var.data_images_arn
+  replication_destination_kms_key_arn = var.primary_kms_key_arn
 }

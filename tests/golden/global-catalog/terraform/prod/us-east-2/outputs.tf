@@ -23,3 +23,18 @@ output "data_images_recovery_arn" {
   description = "ARN of data-images-recovery (S3 bucket)."
   value       = module.data_images_recovery.arn
 }
+
+output "entry_dns_name" {
+  description = "Host name the Route 53 records of the ../global root point at: the load balancer's DNS name (its entry_points[\"us-east-2\"].dns_name)."
+  value       = module.entry_recovery.dns_name
+}
+
+output "recovery_kms_key_arn" {
+  description = "This Region's KMS key: the us-east-1 root's recovery_kms_key_arn (encrypts the replicas it sends here)."
+  value       = module.kms.key_arn
+}
+
+output "backup_copy_vault_arn" {
+  description = "ARN of this Region's backup vault: the us-east-1 root's backup_copy_vault_arn (its plan copies every recovery point here)."
+  value       = module.backups_recovery.vault_arn
+}

@@ -51,3 +51,25 @@ variable "container_images" {
     error_message = "Every image needs a version tag or a digest, and latest is not allowed."
   }
 }
+
+variable "data_images_arn" {
+  description = "ARN of the data-images bucket in us-east-1 (that root's output of the same name), where objects written to data-images-recovery replicate back. Null until that root exists."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.data_images_arn == null || can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.data_images_arn))
+    error_message = "data_images_arn must be the ARN of an S3 bucket."
+  }
+}
+
+variable "primary_kms_key_arn" {
+  description = "ARN of the us-east-1 root's KMS key (its primary_kms_key_arn output): encrypts the objects replicated back there. Null until set."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.primary_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:us-east-1:[0-9]{12}:key/", var.primary_kms_key_arn))
+    error_message = "primary_kms_key_arn must be the ARN of a KMS key in us-east-1."
+  }
+}

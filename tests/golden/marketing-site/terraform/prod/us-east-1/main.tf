@@ -41,7 +41,8 @@ module "edge" {
   rate_limit_per_5min = 2000
 }
 
-# waf: the Cloudflare managed WAF ruleset and a rate limit of 2000 requests per IP per 5 minutes are deployed by the Cloudflare zone module (edge).
+# waf: the Cloudflare managed WAF ruleset and a rate limit of 2000 requests per IP per 5 minutes are deployed by the
+# Cloudflare zone module (edge).
 
 module "site" {
   source = "../../modules/s3-bucket"

@@ -3,7 +3,9 @@
 # One RDS for PostgreSQL or MySQL instance: encrypted gp3 storage, TLS enforced by its parameter group, IAM database
 # authentication, a master password RDS generates and keeps in Secrets Manager, Performance Insights, Enhanced
 # Monitoring and exported logs. Its security group has no rule of its own: wiring.tf adds one per service that
-# connects. With replicate_source_db set it is instead a cross-Region read replica of that instance.
+# connects. With replicate_source_db set it is instead a cross-Region read replica of that instance (encrypted with
+# this Region's key; promote it on failover). With snapshot_identifier it is created from a DB snapshot, such as the
+# AWS Backup recovery point copied into this Region (backup and restore).
 
 locals {
   # RDS identifiers: at most 63 lowercase letters, digits and single hyphens, not ending in a hyphen.
@@ -11,6 +13,7 @@ locals {
   name       = length(local.clean_name) <= 63 ? local.clean_name : "${trim(substr(local.clean_name, 0, 54), "-")}-${substr(sha1(local.clean_name), 0, 8)}"
 
   is_replica = var.replicate_source_db != null
+  restored   = var.snapshot_identifier != null
   postgres   = var.engine == "postgres"
   port       = local.postgres ? 5432 : 3306
 
@@ -153,8 +156,9 @@ resource "aws_db_instance" "this" {
   port           = local.port
 
   replicate_source_db = var.replicate_source_db
-  db_name             = local.is_replica ? null : var.database_name
-  username            = local.is_replica ? null : var.master_username
+  snapshot_identifier = var.snapshot_identifier
+  db_name             = local.is_replica || local.restored ? null : var.database_name
+  username            = local.is_replica || local.restored ? null : var.master_username
 
   manage_master_user_password   = local.is_replica ? null : true
   master_user_secret_kms_key_id = local.is_replica ? null : var.kms_key_arn
@@ -197,6 +201,11 @@ resource "aws_db_instance" "this" {
   depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy_attachment.monitoring]
 
   lifecycle {
+    precondition {
+      condition     = !(local.is_replica && local.restored)
+      error_message = "Set replicate_source_db (read replica) or snapshot_identifier (restore), not both."
+    }
+
     precondition {
       condition     = var.max_allocated_storage_gb >= var.allocated_storage_gb
       error_message = "max_allocated_storage_gb must be at least allocated_storage_gb."

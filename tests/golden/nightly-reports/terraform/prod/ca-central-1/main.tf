@@ -54,17 +54,17 @@ module "report_builder" {
   container_port  = 8080
   cpu             = 0.5
   memory_mib      = 1024
-  desired_count   = 1
-  min_count       = 1
-  max_count       = 2
+  desired_count   = 2
+  min_count       = 2
+  max_count       = 3
   vpc_id          = module.network.vpc_id
   vpc_cidr_block  = module.network.vpc_cidr_block
   subnet_ids      = module.network.private_subnet_ids
   kms_key_arn     = module.kms.key_arn
   public          = false
 
-  cpu_architecture  = "X86_64"
-  capacity_provider = "FARGATE"
+  cpu_architecture  = "ARM64"
+  capacity_provider = "FARGATE_SPOT"
 }
 
 module "data_reports" {
@@ -85,7 +85,7 @@ module "data_staging" {
   instance_class           = "db.m7g.large"
   allocated_storage_gb     = 60
   max_allocated_storage_gb = 120
-  multi_az                 = false
+  multi_az                 = true
   backup_retention_days    = 14
   kms_key_arn              = module.kms.key_arn
   vpc_id                   = module.network.vpc_id

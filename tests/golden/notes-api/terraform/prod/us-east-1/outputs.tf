@@ -18,3 +18,13 @@ output "data_attachments_arn" {
   description = "ARN of data-attachments (S3 bucket)."
   value       = module.data_attachments.arn
 }
+
+output "entry_dns_name" {
+  description = "Host name the Route 53 records of the ../global root point at: the API's custom domain regional target (its entry_points[\"us-east-1\"].dns_name)."
+  value       = module.entry.domain_target
+}
+
+output "entry_health_check_host" {
+  description = "Host name Route 53 health checks probe: the API's execute-api endpoint (entry_points[\"us-east-1\"].health_check_host of the ../global root)."
+  value       = module.entry.endpoint_host
+}

@@ -8,3 +8,8 @@ output "log_bucket" {
   description = "The Region's access-log bucket."
   value       = module.logs.bucket_id
 }
+
+output "backup_copy_vault_arn" {
+  description = "ARN of this Region's backup vault: the us-east-1 root's backup_copy_vault_arn (its plan copies every recovery point here)."
+  value       = module.backups_recovery.vault_arn
+}

@@ -46,6 +46,8 @@ module "queue_recovery" {
   max_receive_count          = 5
 }
 
+# fulfilment-worker-recovery: pilot light. The function is deployed and idle (no cost until invoked); it takes traffic
+# only when the global root's Route 53 failover record sends clients to this Region's API.
 module "fulfilment_worker_recovery" {
   source            = "../../modules/lambda-function"
   name              = "${local.name_prefix}-fulfilment-worker-recovery"
@@ -61,6 +63,8 @@ module "fulfilment_worker_recovery" {
   kms_key_arn       = module.kms.key_arn
 }
 
+# invoicing-worker-recovery: pilot light. The function is deployed and idle (no cost until invoked); it takes traffic
+# only when the global root's Route 53 failover record sends clients to this Region's API.
 module "invoicing_worker_recovery" {
   source            = "../../modules/lambda-function"
   name              = "${local.name_prefix}-invoicing-worker-recovery"
@@ -76,6 +80,8 @@ module "invoicing_worker_recovery" {
   kms_key_arn       = module.kms.key_arn
 }
 
+# mailer-recovery: pilot light. The function is deployed and idle (no cost until invoked); it takes traffic only when
+# the global root's Route 53 failover record sends clients to this Region's API.
 module "mailer_recovery" {
   source            = "../../modules/lambda-function"
   name              = "${local.name_prefix}-mailer-recovery"
@@ -91,13 +97,13 @@ module "mailer_recovery" {
   kms_key_arn       = module.kms.key_arn
 }
 
+# data-fulfilment-recovery: the replica of data-fulfilment in ap-southeast-1, a DynamoDB global table replica created by
+# the ap-southeast-2 root (its replica block). This root must not create a table of the same name here, so this module
+# only grants this Region's services access to the replica.
 module "data_fulfilment_recovery" {
-  source = "../../modules/dynamodb-table"
-
-  name                   = "${local.name_prefix}-data-fulfilment-recovery"
-  billing_mode           = "PAY_PER_REQUEST"
-  point_in_time_recovery = true
-  kms_key_arn            = module.kms.key_arn
+  source      = "../../modules/dynamodb-replica"
+  name        = "${local.name_prefix}-data-fulfilment"
+  kms_key_arn = module.kms.key_arn
 }
 
 module "lake_delivery_recovery" {

@@ -28,3 +28,13 @@ output "lake_recovery_arn" {
   description = "ARN of lake-recovery (S3 bucket)."
   value       = module.lake_recovery.arn
 }
+
+output "recovery_kms_key_arn" {
+  description = "This Region's KMS key: the ap-southeast-2 root's recovery_kms_key_arn (encrypts the replicas it sends here)."
+  value       = module.kms.key_arn
+}
+
+output "backup_copy_vault_arn" {
+  description = "ARN of this Region's backup vault: the ap-southeast-2 root's backup_copy_vault_arn (its plan copies every recovery point here)."
+  value       = module.backups_recovery.vault_arn
+}

@@ -89,6 +89,11 @@ module "data_fulfilment" {
   billing_mode           = "PAY_PER_REQUEST"
   point_in_time_recovery = true
   kms_key_arn            = module.kms.key_arn
+
+  # Global table (pilot-light): a replica in ap-southeast-1, encrypted with that Region's key, with its own
+  # point-in-time recovery. It is added once recovery_kms_key_arn (an output of the ap-southeast-1 root) is set.
+  replica_regions      = var.recovery_kms_key_arn == null ? [] : ["ap-southeast-1"]
+  replica_kms_key_arns = var.recovery_kms_key_arn == null ? {} : { "ap-southeast-1" = var.recovery_kms_key_arn }
 }
 
 module "lake_delivery" {
@@ -107,6 +112,11 @@ module "lake" {
   versioning           = true
   kms_key_arn          = module.kms.key_arn
   access_log_bucket_id = module.logs.bucket_id
+
+  # Cross-Region Replication to lake-recovery in ap-southeast-1 with Replication Time Control (15 minutes, with
+  # replication metrics), re-encrypted with that Region's key; on once both inputs (outputs of that root) are set.
+  replication_destination_bucket_arn  = var.lake_recovery_arn
+  replication_destination_kms_key_arn = var.recovery_kms_key_arn
 }
 
 module "backups" {

@@ -43,3 +43,25 @@ variable "backup_copy_vault_arn" {
   type        = string
   default     = null
 }
+
+variable "recovery_kms_key_arn" {
+  description = "ARN of the ap-southeast-1 root's KMS key (its recovery_kms_key_arn output): encrypts the DynamoDB replicas and S3 replicas there. Null until that root exists; replication starts on the apply after it is set."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.recovery_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:ap-southeast-1:[0-9]{12}:key/", var.recovery_kms_key_arn))
+    error_message = "recovery_kms_key_arn must be the ARN of a KMS key in ap-southeast-1."
+  }
+}
+
+variable "lake_recovery_arn" {
+  description = "ARN of the lake-recovery bucket in ap-southeast-1 (an output of that root of the same name), the Cross-Region Replication destination of lake. Null until that root exists."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lake_recovery_arn == null || can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.lake_recovery_arn))
+    error_message = "lake_recovery_arn must be the ARN of an S3 bucket."
+  }
+}

@@ -112,6 +112,8 @@ module "data_sessions" {
   subnet_ids  = module.network.private_subnet_ids
 }
 
+# dns: Route 53 health checks and failover records, in the global root (terraform/prod/global/).
+
 module "backups" {
   source         = "../../modules/backup"
   name           = "${local.name_prefix}-backups"

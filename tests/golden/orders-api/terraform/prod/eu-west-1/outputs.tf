@@ -23,3 +23,8 @@ output "data_sessions_arn" {
   description = "ARN of data-sessions (ElastiCache for Valkey)."
   value       = module.data_sessions.arn
 }
+
+output "entry_dns_name" {
+  description = "Host name the Route 53 records of the ../global root point at: the load balancer's DNS name (its entry_points[\"eu-west-1\"].dns_name)."
+  value       = module.entry.dns_name
+}

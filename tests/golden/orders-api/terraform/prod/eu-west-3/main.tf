@@ -68,6 +68,9 @@ module "cluster_recovery" {
   kms_key_arn = module.kms.key_arn
 }
 
+# orders-api-recovery: pilot light, 0 % of the primary's capacity (min 0, desired 0).
+# On failover, start the primary's count: aws ecs update-service --desired-count 6 (the
+# service ignores desired_count drift); Application Auto Scaling then tracks load up to max_count.
 module "orders_api_recovery" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-orders-api-recovery"
@@ -107,8 +110,17 @@ module "data_orders_recovery" {
   kms_key_arn              = module.kms.key_arn
   vpc_id                   = module.network.vpc_id
   subnet_ids               = module.network.private_subnet_ids
+
+  # Cross-Region read replica of data-orders (its ARN: an output of the eu-west-1 root). On failover,
+  # promote it (aws rds promote-read-replica; a few minutes, with a reboot), then turn on Multi-AZ.
+  replicate_source_db = var.data_orders_arn
 }
 
+# data-sessions-recovery: an independent cache that starts empty and warms from the databases after failover (misses
+# fall through to them); it holds no record of truth, so nothing is lost. It is not an ElastiCache Global Datastore
+# secondary: a global datastore takes only large-or-bigger M5, M6g, M7g, R5, R6g, R6gd, R7g or C7gn nodes (the design
+# plans cache.t4g.medium), and its secondaries inherit the primary's Multi-AZ automatic failover, so a single-node
+# standby cannot join one.
 module "data_sessions_recovery" {
   source = "../../modules/elasticache"
 

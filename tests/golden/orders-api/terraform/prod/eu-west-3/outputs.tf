@@ -23,3 +23,13 @@ output "data_sessions_recovery_arn" {
   description = "ARN of data-sessions-recovery (ElastiCache for Valkey)."
   value       = module.data_sessions_recovery.arn
 }
+
+output "entry_dns_name" {
+  description = "Host name the Route 53 records of the ../global root point at: the load balancer's DNS name (its entry_points[\"eu-west-3\"].dns_name)."
+  value       = module.entry_recovery.dns_name
+}
+
+output "backup_copy_vault_arn" {
+  description = "ARN of this Region's backup vault: the eu-west-1 root's backup_copy_vault_arn (its plan copies every recovery point here)."
+  value       = module.backups_recovery.vault_arn
+}

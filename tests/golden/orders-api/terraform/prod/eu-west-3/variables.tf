@@ -51,3 +51,13 @@ variable "container_images" {
     error_message = "Every image needs a version tag or a digest, and latest is not allowed."
   }
 }
+
+variable "data_orders_arn" {
+  description = "ARN of the data-orders DB instance in eu-west-1 (that root's output of the same name), which data-orders-recovery replicates."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:rds:eu-west-1:[0-9]{12}:db:[a-z][a-z0-9-]*$", var.data_orders_arn))
+    error_message = "data_orders_arn must be the ARN of an RDS DB instance in eu-west-1."
+  }
+}

@@ -39,13 +39,17 @@ module "network" {
   kms_key_arn        = module.kms.key_arn
 }
 
+# The origin, origin.<domain_name>, is a Route 53 name the ../global root manages: failover records, primary then eu-
+# west-3, with health checks. DNS failover rather than a CloudFront origin group, because an origin group retries only
+# GET, HEAD and OPTIONS requests on the other origin, and this API's writes must fail over too. The viewer's Host header
+# is forwarded, so each Region's load balancer presents its domain_name certificate.
 module "edge" {
   source             = "../../modules/cloudfront"
   providers          = { aws = aws, aws.us_east_1 = aws.us_east_1 }
   name               = "${local.name_prefix}-edge"
   domain_name        = var.domain_name
   origin_type        = "alb"
-  origin_domain_name = var.entry_dns_name
+  origin_domain_name = "origin.${var.domain_name}"
   price_class        = "PriceClass_100"
   web_acl_arn        = module.waf.web_acl_arn
   log_bucket_arn     = module.logs.bucket_arn
@@ -152,6 +156,10 @@ module "data_ledger" {
   kms_key_arn           = module.kms.key_arn
   vpc_id                = module.network.vpc_id
   subnet_ids            = module.network.private_subnet_ids
+
+  # Primary of an Aurora global database (warm-standby): storage-level replication to the
+  # eu-west-3 cluster, typically under a second behind.
+  create_global_cluster = true
 }
 
 module "data_idempotency" {
@@ -161,6 +169,11 @@ module "data_idempotency" {
   billing_mode           = "PROVISIONED"
   point_in_time_recovery = true
   kms_key_arn            = module.kms.key_arn
+
+  # Global table (warm-standby): a replica in eu-west-3, encrypted with that Region's key, with its own
+  # point-in-time recovery. It is added once recovery_kms_key_arn (an output of the eu-west-3 root) is set.
+  replica_regions      = var.recovery_kms_key_arn == null ? [] : ["eu-west-3"]
+  replica_kms_key_arns = var.recovery_kms_key_arn == null ? {} : { "eu-west-3" = var.recovery_kms_key_arn }
 
   # autoscaling between these bounds (target 70 % utilisation); the planner's arithmetic is in DESIGN.md
   write_capacity     = 90
@@ -177,6 +190,8 @@ module "data_events" {
   message_retention_seconds  = 1209600
   max_receive_count          = 5
 }
+
+# dns: Route 53 health checks and failover records, in the global root (terraform/prod/global/).
 
 module "backups" {
   source         = "../../modules/backup"

@@ -28,3 +28,8 @@ output "data_events_arn" {
   description = "ARN of data-events (SQS queue)."
   value       = module.data_events.arn
 }
+
+output "data_ledger_global_cluster_identifier" {
+  description = "Identifier of data-ledger's Aurora global database: the eu-west-3 root's variable of the same name."
+  value       = module.data_ledger.global_cluster_identifier
+}

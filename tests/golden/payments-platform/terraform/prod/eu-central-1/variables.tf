@@ -42,18 +42,19 @@ variable "certificate_arn" {
   }
 }
 
-variable "entry_dns_name" {
-  description = "DNS name of the ALB the AWS Load Balancer Controller created for the public Ingress (kubectl get ingress); apply the edge once it exists."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9.-]+\\.elb\\.amazonaws\\.com$", var.entry_dns_name))
-    error_message = "entry_dns_name must be an Elastic Load Balancing DNS name."
-  }
-}
-
 variable "backup_copy_vault_arn" {
   description = "ARN of the backup vault in eu-west-3 (an output of that Region's root) that receives copies; null until it exists."
   type        = string
   default     = null
+}
+
+variable "recovery_kms_key_arn" {
+  description = "ARN of the eu-west-3 root's KMS key (its recovery_kms_key_arn output): encrypts the DynamoDB replicas and S3 replicas there. Null until that root exists; replication starts on the apply after it is set."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.recovery_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:eu-west-3:[0-9]{12}:key/", var.recovery_kms_key_arn))
+    error_message = "recovery_kms_key_arn must be the ARN of a KMS key in eu-west-3."
+  }
 }

@@ -61,6 +61,9 @@ module "cluster_recovery" {
   kms_key_arn        = module.kms.key_arn
 }
 
+# nodes-recovery: warm standby, 25 % of the primary's capacity (min 1, desired 3).
+# min_count may be 0. On failover the cluster autoscaler (or Karpenter) adds nodes up to max_count as the
+# Deployments in kubernetes/ scale out; to pre-warm, aws eks update-nodegroup-config --scaling-config desiredSize=9.
 module "nodes_recovery" {
   source        = "../../modules/eks-node-group"
   name          = "${local.name_prefix}-nodes-recovery"
@@ -140,21 +143,19 @@ module "data_ledger_recovery" {
   kms_key_arn           = module.kms.key_arn
   vpc_id                = module.network.vpc_id
   subnet_ids            = module.network.private_subnet_ids
+
+  # Secondary of data-ledger's Aurora global database (identifier: an output of the eu-central-1 root).
+  # On failover, detach and promote it: aws rds failover-global-cluster (planned: switchover-global-cluster).
+  global_cluster_identifier = var.data_ledger_global_cluster_identifier
 }
 
+# data-idempotency-recovery: the replica of data-idempotency in eu-west-3, a DynamoDB global table replica created by
+# the eu-central-1 root (its replica block). This root must not create a table of the same name here, so this module
+# only grants this Region's services access to the replica.
 module "data_idempotency_recovery" {
-  source = "../../modules/dynamodb-table"
-
-  name                   = "${local.name_prefix}-data-idempotency-recovery"
-  billing_mode           = "PROVISIONED"
-  point_in_time_recovery = true
-  kms_key_arn            = module.kms.key_arn
-
-  # autoscaling between these bounds (target 70 % utilisation); the planner's arithmetic is in DESIGN.md
-  write_capacity     = 90
-  read_capacity      = 180
-  max_write_capacity = 715
-  max_read_capacity  = 1429
+  source      = "../../modules/dynamodb-replica"
+  name        = "${local.name_prefix}-data-idempotency"
+  kms_key_arn = module.kms.key_arn
 }
 
 module "data_events_recovery" {

@@ -28,3 +28,13 @@ output "data_events_recovery_arn" {
   description = "ARN of data-events-recovery (SQS queue)."
   value       = module.data_events_recovery.arn
 }
+
+output "recovery_kms_key_arn" {
+  description = "This Region's KMS key: the eu-central-1 root's recovery_kms_key_arn (encrypts the replicas it sends here)."
+  value       = module.kms.key_arn
+}
+
+output "backup_copy_vault_arn" {
+  description = "ARN of this Region's backup vault: the eu-central-1 root's backup_copy_vault_arn (its plan copies every recovery point here)."
+  value       = module.backups_recovery.vault_arn
+}

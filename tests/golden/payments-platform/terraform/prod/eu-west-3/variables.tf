@@ -41,3 +41,13 @@ variable "certificate_arn" {
     error_message = "certificate_arn must be an ACM certificate ARN."
   }
 }
+
+variable "data_ledger_global_cluster_identifier" {
+  description = "Identifier of data-ledger's Aurora global database (the eu-central-1 root's output of the same name), which data-ledger-recovery joins as a secondary."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,62}$", var.data_ledger_global_cluster_identifier))
+    error_message = "data_ledger_global_cluster_identifier must be an Aurora global cluster identifier."
+  }
+}
