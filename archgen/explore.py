@@ -21,18 +21,17 @@ import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from archgen.cost_report import aligned, decimal, markdown_table
 from archgen.design import Design
-from archgen.errors import ArchgenError, Problem, SpecError, UserError
+from archgen.errors import ArchgenError, SpecError, UserError
 from archgen.match import match_blueprints
 from archgen.plan import plan_design
 from archgen.spec import Spec
-from archgen.spec_loader import cross_field_problems
+from archgen.spec_loader import validate_document
 from archgen.suggest import nearest
-from archgen.validation import problems_from
-from archgen.yaml_marks import Marks, dotted, load_yaml
+from archgen.yaml_marks import load_yaml
 
 MAX_COMBINATIONS = 200
 FORMATS = ("table", "json", "csv", "md")
@@ -194,22 +193,6 @@ def _yaml_value(text: str, key: str) -> Any:
     return value
 
 
-def validate_data(data: Any, source: str) -> Spec:
-    """Validate a spec document (already parsed YAML) by the same rules as a spec file; SpecError lists problems."""
-    if not isinstance(data, dict):
-        raise SpecError([Problem(source, 0, 0, "", "a spec is a YAML mapping")])
-    try:
-        spec = Spec.model_validate(data)
-    except ValidationError as exc:
-        # no positions: the document was edited in memory, so file positions would point at the wrong place
-        problems = problems_from(exc, data, Marks(source), Spec)
-        raise SpecError([Problem(source, 0, 0, p.field, p.message, p.hint) for p in problems]) from None
-    found = cross_field_problems(spec)
-    if found:
-        raise SpecError([Problem(source, 0, 0, dotted(loc), message) for loc, message in found])
-    return spec
-
-
 def _error_text(exc: ArchgenError) -> str:
     if isinstance(exc, SpecError):
         parts = [f"{p.field}: {p.message}" if p.field else p.message for p in exc.problems]
@@ -218,21 +201,9 @@ def _error_text(exc: ArchgenError) -> str:
     return " ".join(str(exc).split())
 
 
-def _field(value: object, name: str) -> object:
-    if isinstance(value, Mapping):
-        return value.get(name)
-    return getattr(value, name, None)
-
-
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 def _row(values: tuple[str, ...], design: Design) -> ExplorationRow:
     cost = design.cost
-    # design.availability: a model (slo_target, estimated, limiting_component) once availability lands; None before
-    availability: object = design.availability
-    limiting = _field(availability, "limiting_component") if availability is not None else None
+    availability = design.availability
     return ExplorationRow(
         values=values,
         blueprint=design.blueprint,
@@ -243,9 +214,9 @@ def _row(values: tuple[str, ...], design: Design) -> ExplorationRow:
         monthly_usd=cost.monthly_usd if cost else None,
         budget_usd=cost.budget_usd if cost else None,
         within_budget=cost.within_budget if cost else None,
-        slo_target=_number(_field(availability, "slo_target")) if availability is not None else None,
-        availability=_number(_field(availability, "estimated")) if availability is not None else None,
-        limiting_component=str(limiting) if limiting else None,
+        slo_target=availability.slo_target if availability else None,
+        availability=availability.estimated if availability else None,
+        limiting_component=availability.limiting_component or None if availability else None,
     )
 
 
@@ -254,7 +225,7 @@ def plan_combination(spec_data: Mapping[str, Any], source: str, settings: Sequen
     document = copy.deepcopy(dict(spec_data))
     for key, text in settings:
         _set(document, key, _yaml_value(text, key))
-    spec = validate_data(document, source)
+    spec = validate_document(document, source)
     return plan_design(spec, match_blueprints(spec))  # archgen.api.design_from_spec, without importing render
 
 

@@ -17,7 +17,7 @@ from archgen.errors import Problem, SpecError
 from archgen.spec import Spec
 from archgen.suggest import nearest
 from archgen.validation import problems_from
-from archgen.yaml_marks import dotted, load_yaml
+from archgen.yaml_marks import Marks, dotted, load_yaml
 
 Loc = tuple[str | int, ...]
 
@@ -37,17 +37,33 @@ def load_spec(path: Path | str) -> Spec:
 def parse_spec(text: str, file: str = "spec.yaml") -> Spec:
     """Validate spec text; ``file`` is only used in messages."""
     value, marks = load_yaml(text, file)
+    return validate_document(value, file, marks)
+
+
+def validate_document(value: Any, file: str, marks: Marks | None = None) -> Spec:
+    """Validate a parsed spec document.
+
+    With ``marks`` every problem is located; without them (a document edited in memory, as ``archgen explore``
+    does) problems name only the field, since file positions would mislead.
+    """
     if not isinstance(value, dict):
         got = "an empty file" if value is None else f"a {type(value).__name__}"
-        raise SpecError([Problem(file, 1, 1, "", f"a spec is a YAML mapping (name: …, workload: …), not {got}")])
+        line = 1 if marks else 0
+        raise SpecError([Problem(file, line, line, "", f"a spec is a YAML mapping (name: …, workload: …), not {got}")])
+    where = marks or Marks(file)
     try:
         spec = Spec.model_validate(value)
     except ValidationError as exc:
-        raise SpecError(problems_from(exc, value, marks, Spec)) from None
-    problems = [Problem(file, *marks.locate(loc), dotted(loc), message) for loc, message in cross_field_problems(spec)]
+        problems = problems_from(exc, value, where, Spec)
+        raise SpecError(problems if marks else [_unlocated(p) for p in problems]) from None
+    problems = [Problem(file, *where.locate(loc), dotted(loc), message) for loc, message in cross_field_problems(spec)]
     if problems:
-        raise SpecError(problems)
+        raise SpecError(problems if marks else [_unlocated(p) for p in problems])
     return spec
+
+
+def _unlocated(problem: Problem) -> Problem:
+    return Problem(problem.file, 0, 0, problem.field, problem.message, problem.hint)
 
 
 def cross_field_problems(spec: Spec) -> list[tuple[Loc, str]]:

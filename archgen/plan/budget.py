@@ -83,7 +83,7 @@ def fit_budget(spec: Spec, replan: Replan) -> Design:
     for size in range(1, len(usable) + 1):
         for subset in combinations(usable, size):
             ids = tuple(v.id for v in subset)
-            tried[ids] = replan(_tweaks(ids), None)
+            tried[ids] = replan(Tweaks.of(ids), None)
     fitting = [ids for ids, d in tried.items() if _cost(d).monthly_usd <= budget]
     if fitting:
         chosen = min(fitting, key=lambda ids: (len(ids), _cost(tried[ids]).monthly_usd, ids))
@@ -108,7 +108,7 @@ def fit_budget(spec: Spec, replan: Replan) -> Design:
     within = best_cost.monthly_usd <= budget
     decision = _decision(chosen, reasons, cost.monthly_usd, best_cost.monthly_usd, budget, within=within)
     if not within:
-        requirement_costs = requirement_prices(spec, best, replan, _tweaks(chosen))
+        requirement_costs = requirement_prices(spec, best, replan, Tweaks.of(chosen))
     final = best_cost.model_copy(update={"options": options, "requirement_costs": requirement_costs})
     return _with(best, final, decision)
 
@@ -123,15 +123,6 @@ def _with(design: Design, cost: Cost, decision: Decision | None) -> Design:
     if decision is not None:
         decisions["budget"] = decision
     return design.model_copy(update={"cost": cost, "decisions": decisions})
-
-
-def _tweaks(ids: tuple[str, ...]) -> Tweaks:
-    return Tweaks(
-        arm_containers="arm-containers" in ids,
-        lean_headroom="lean-headroom" in ids,
-        spot_workers="spot-workers" in ids,
-        single_nat="single-nat" in ids,
-    )
 
 
 def _option(variant: Variant, applied: bool, monthly: float | None, why: str) -> BudgetOption:

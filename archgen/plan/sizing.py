@@ -79,13 +79,9 @@ class _Context:
         self.zones = zones
         self.notes: list[str] = []  # the arithmetic behind the current component's sizes, for DESIGN.md
 
-    @staticmethod
-    def quiet(context: _Context) -> _Context:
+    def quiet(self) -> _Context:
         """A copy whose notes go nowhere: for arithmetic computed on another component's behalf."""
-        copy = _Context(
-            context.spec, context.blueprint, context.compute, context.multi_az, context.zones, tweaks=context.tweaks
-        )
-        return copy
+        return _Context(self.spec, self.blueprint, self.compute, self.multi_az, self.zones, tweaks=self.tweaks)
 
     def note(self, text: str) -> None:
         """Record one step of the sizing arithmetic."""
@@ -222,8 +218,8 @@ def _ec2(component: Component, context: _Context) -> Props:
 
 def _nodes(component: Component, context: _Context) -> Props:
     rules = sizing_data().compute
-    pods = [_service(_pod(s), context) for s in context.spec.service_list]
-    context.notes = []  # the pods' own arithmetic is shown on their components
+    # the pods' own arithmetic is shown on their components, not repeated here
+    pods = [_service(_pod(s), context.quiet()) for s in context.spec.service_list]
     steady = sum(number(p, "cpu") * number(p, "desired_count") for p in pods)
     peak = sum(number(p, "cpu") * number(p, "max_count") for p in pods)
     usable = rules.node_vcpu * rules.node_allocatable_ratio
@@ -299,7 +295,7 @@ def _connections(context: _Context) -> tuple[int, str]:
             total += count
             parts.append(f"{service.name} {count} concurrent")
         elif context.compute != "none":
-            count = int(number(_service(probe, _Context.quiet(context)), "max_count"))
+            count = int(number(_service(probe, context.quiet()), "max_count"))
             total += count * pool
             parts.append(f"{service.name} {count} × {pool}")
     return max(total, 1), " + ".join(parts) or "no services"

@@ -14,13 +14,12 @@ class Tweaks:
     spot_workers: bool = False  # private Fargate services on Fargate Spot
     single_nat: bool = False  # one NAT gateway for the Region instead of one per AZ
 
-    @property
-    def applied(self) -> tuple[str, ...]:
-        """The ids of the variants that are on, in the order ``data/budget.yaml`` lists them."""
-        names = {
-            "arm-containers": self.arm_containers,
-            "lean-headroom": self.lean_headroom,
-            "spot-workers": self.spot_workers,
-            "single-nat": self.single_nat,
-        }
-        return tuple(name for name, on in names.items() if on)
+    @classmethod
+    def of(cls, ids: tuple[str, ...]) -> Tweaks:
+        """The tweaks named by variant ids of ``data/budget.yaml``; ids without a tweak change nothing here."""
+        return cls(
+            arm_containers="arm-containers" in ids,
+            lean_headroom="lean-headroom" in ids,
+            spot_workers="spot-workers" in ids,
+            single_nat="single-nat" in ids,
+        )

@@ -34,7 +34,6 @@ AWS_VERSION = ">= 5.100, < 7.0"
 CLOUDFLARE_VERSION = ">= 5.0, < 6.0"
 SHARED_KINDS = ("vpc", "nat-gateway")  # realised by the network module every VPC root gets
 RESTORE = "restore"  # folder of the backup-and-restore strategy's dormant root
-FAILOVER_STRATEGIES = ("pilot-light", "warm-standby", "active-active")  # a live recovery Region to route to
 # Behind CloudFront, the global root's records name the regional origins at "<label>.<domain_name>" (the
 # distribution keeps domain_name itself).
 ORIGIN_LABEL = "origin"
@@ -66,10 +65,10 @@ class Root:
         """The design's DR strategy."""
         return self.design.decisions["dr_strategy"].choice
 
-    @property
+    @cached_property
     def replicates(self) -> bool:
-        """Whether a live recovery Region receives this design's data (every strategy but backup and restore)."""
-        return self.strategy in FAILOVER_STRATEGIES and len(self.design.regions) > 1
+        """Whether a live recovery Region receives this design's data: the planner made live (not dormant) copies."""
+        return any("replica_of" in c.properties and not c.properties.get("dormant") for c in self.design.components)
 
     @property
     def other_region(self) -> str | None:
