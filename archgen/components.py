@@ -37,7 +37,7 @@ class ComponentKind(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str
-    category: Literal["network", "edge", "compute", "data", "messaging"]
+    category: Literal["network", "edge", "compute", "data", "messaging", "security"]
     in_vpc: bool = False
     sla: Sla | None = None
 

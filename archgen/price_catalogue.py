@@ -25,6 +25,10 @@ Unit = Literal[
     "1M WRU",
     "1M RRU",
     "month",
+    "1M events",
+    "item",
+    "evaluation",
+    "image",
 ]
 BASE_REGION = "us-east-1"
 

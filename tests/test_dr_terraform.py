@@ -316,9 +316,9 @@ def test_restore_root_restores_the_dormant_copies() -> None:
     assert variable["description"]
     assert {"notes_recovery", "entry_recovery", "data_attachments_recovery"} <= set(restore["module"])
     assert restore["module"]["kms"]["name"] != _root(files, f"prod/{recovery}")["module"]["kms"]["name"]
-    # the production recovery root still holds only the vault (and its key and log bucket)
+    # the production recovery root holds only the vault (and its key and log bucket) and the Region's detector
     prod = _root(files, f"prod/{recovery}")
-    assert set(prod["module"]) == {"kms", "logs", "backups_recovery"}
+    assert set(prod["module"]) == {"kms", "logs", "backups_recovery", "threat_detection_recovery"}
     [backend] = [t["backend"][0]["s3"] for t in restore["terraform"] if "backend" in t]
     assert backend["key"] == f"notes-api/restore/{recovery}/terraform.tfstate"
 

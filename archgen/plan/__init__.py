@@ -34,6 +34,7 @@ from archgen.plan.recovery import (
     promotion_seconds,
 )
 from archgen.plan.regions import choose_regions
+from archgen.plan.security import lock_backups, security_components, security_decision
 from archgen.plan.sizing import size_components
 from archgen.plan.tweaks import Tweaks
 from archgen.plan.zones import decide_multi_az
@@ -92,6 +93,8 @@ def plan_variant(spec: Spec, ranking: Ranking, tweaks: Tweaks) -> Design:
         + routing_component(primary, strategy.choice, regions.recovery)
         + recovery_components(primary, spec.regions.primary, strategy.choice, regions.recovery, multi_az=zonal)
     )
+    components = lock_backups(spec, components) + security_components(spec, components, region_codes)
+    decisions["security_baseline"] = security_decision(spec, components)
     check_unique_ids(components)
     _general_notes(spec, notes)
     cost = summarise(price_design(spec, strategy.choice, region_codes, components), spec)

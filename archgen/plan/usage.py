@@ -50,6 +50,15 @@ class UsageAssumptions(BaseModel):
     site_uploads: float
     kms_requests_per_region: float
     backup_daily_change: float
+    management_events_per_region: float
+    cloudtrail_event_kb: float
+    log_compression: float
+    config_items_per_component: float
+    config_evaluations_per_item: float
+    periodic_evaluations_per_rule: float
+    image_gb: float
+    image_pushes_per_month: float
+    image_rescans_per_month: float
 
 
 @cache

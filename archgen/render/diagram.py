@@ -208,12 +208,18 @@ def deployed(design: Design) -> Design:
     return design.model_copy(update={"components": components, "connections": connections})
 
 
+def drawn(component: Component) -> bool:
+    """Whether the architecture views draw a component: not the security overlay (trail, detectors, Config, image
+    repositories), which sits beside every design alike and is listed in DESIGN.md instead."""
+    return component_catalogue().kinds[component.kind].category != "security"
+
+
 def diagram_layout(design: Design) -> Layout:
     """Group the components into the global edge and the Regions, each Region into its VPC and tiers."""
     names = list(dict.fromkeys([*design.regions, *(c.region for c in design.components if c.region != GLOBAL)]))
     boxes = []
     for index, name in enumerate(names):
-        members = [c for c in design.components if c.region == name]
+        members = [c for c in design.components if c.region == name and drawn(c)]
         vpc = next((c for c in members if c.kind == "vpc"), None)
         inside = [c for c in members if c.kind != "vpc" and component_catalogue().kinds[c.kind].in_vpc]
         outside = [c for c in members if c not in inside and (c is not vpc or not inside)]

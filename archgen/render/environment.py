@@ -32,5 +32,6 @@ def environment() -> jinja2.Environment:
         yaml_string=escape.yaml_string,
         duration=format_duration,
         tf_name=escape.tf_name,
+        camel=escape.camel,
     )
     return env

@@ -49,6 +49,14 @@ def tf_name(component_id: object) -> str:
     return str(component_id).replace("-", "_")
 
 
+def camel(identifier: object) -> str:
+    """A lowercase hyphenated id as a CloudFormation logical id: ``cloudtrail-enabled`` → ``CloudtrailEnabled``."""
+    name = "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", str(identifier)) if part)
+    if not name or not name[0].isalpha():
+        raise ValueError(f"{identifier!r} cannot be a logical id")
+    return name
+
+
 def json_string(text: object) -> str:
     """A JSON (and YAML flow, and HCL) compatible double-quoted string literal."""
     return json.dumps(str(text), ensure_ascii=False)

@@ -28,6 +28,7 @@ from archgen.render.environment import environment
 from archgen.render.escape import tf_name
 from archgen.render.hcl_format import format_hcl
 from archgen.resources import templates_dir
+from archgen.security_data import security_data
 
 ENVIRONMENT = "prod"
 AWS_VERSION = ">= 5.100, < 7.0"
@@ -310,6 +311,7 @@ def _render_root(root: Root) -> dict[str, str]:
         "version": __version__,
         "catalogue": component_catalogue(),
         "origin_label": ORIGIN_LABEL,
+        "security": security_data(),
     }
     files = {}
     for name in ("versions.tf", "providers.tf", "backend.tf", "variables.tf", "outputs.tf", "wiring.tf"):

@@ -3,7 +3,7 @@
 Each line names the component, the Terraform resource type it prices, the billing unit, the monthly quantity and
 how it was derived (``basis``), and the unit price from the catalogue for the component's Region. Capacity lines
 use the steady-state (desired) counts the sizing pass chose; usage lines use the spec's average traffic. The rules
-live per family: network.py, compute.py, data.py, messaging.py.
+live per family: network.py, compute.py, data.py, messaging.py, security.py.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from archgen.design import Component, Cost, CostLine
-from archgen.plan.pricing import compute, data, messaging, network
+from archgen.plan.pricing import compute, data, messaging, network, security
 from archgen.plan.pricing.pricer import SHARED, Pricer, Rule
 from archgen.price_catalogue import price_catalogue
 from archgen.spec import Spec
 
-RULES: dict[str, Rule] = {**network.RULES, **compute.RULES, **data.RULES, **messaging.RULES}
+RULES: dict[str, Rule] = {**network.RULES, **compute.RULES, **data.RULES, **messaging.RULES, **security.RULES}
 
 
 def price_design(

@@ -272,6 +272,7 @@ resource "aws_iam_role_policy" "delivery" {
 
 # -- recorder, delivery channel, status ----------------------------------------------------------------------------------
 resource "aws_config_configuration_recorder" "this" {
+  #checkov:skip=CKV2_AWS_48:Every supported type is recorded; global types (IAM) only where include_global_resource_types is true, in one Region of the account, because recording them in every Region records and bills each IAM change once per Region.
   count = local.count
 
   name     = var.name
