@@ -27,9 +27,11 @@ class Control(_Frozen):
     requirement: str
     control: str
     implemented_by: tuple[str, ...]
+    implemented_in: str = ""  # when no Terraform resource implements it: the decision or manifest that does
     residual: str
-    # the design must have: "vpc" (a network), "alb" (a load balancer), "aws-waf" (an AWS WAF web ACL)
-    when: Literal["vpc", "alb", "aws-waf"] | None = None
+    # the design must have: "vpc" (a network), "alb" (a load balancer), "aws-waf" (an AWS WAF web ACL),
+    # "containers" (container images), "eks" (a Kubernetes cluster)
+    when: Literal["vpc", "alb", "aws-waf", "containers", "eks"] | None = None
 
 
 class ComplianceData(_Frozen):

@@ -181,7 +181,8 @@ class ComplianceRow(Frozen):
     refs: dict[str, str]  # regime → clause, for the regimes the spec names
     requirement: str
     control: str
-    implemented_by: tuple[str, ...]  # Terraform resource types in the output ("" when a decision implements it)
+    implemented_by: tuple[str, ...]  # Terraform resource types in the output
+    implemented_in: str = ""  # where it is implemented when not by Terraform resources (a decision, a manifest)
     residual: str
 
 

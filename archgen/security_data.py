@@ -46,6 +46,14 @@ class ConfigRule(_Frozen):
     params: dict[str, str] = Field(default_factory=dict)
 
 
+class SecureDefault(_Frozen):
+    """One secure default, as DESIGN.md lists it."""
+
+    control: str
+    how: str
+    when: tuple[str, ...] = ()  # component kinds, one of which the design must have
+
+
 class SecurityData(_Frozen):
     """The whole file."""
 
@@ -53,6 +61,7 @@ class SecurityData(_Frozen):
     baseline: Baseline
     regimes: dict[str, RegimeSettings]
     config_rules: dict[str, ConfigRule]
+    defaults: tuple[SecureDefault, ...]
 
 
 @cache

@@ -17,6 +17,9 @@ Prices used by hand below (us-east-1, on-demand, USD; 730 hours a month):
   DynamoDB on-demand $0.625 per million WRU, $0.125 per million RRU; storage $0.25, PITR $0.20 per GB-month
                                                                     aws.amazon.com/dynamodb/pricing/on-demand
   Inter-Region transfer $0.02 per GB                                aws.amazon.com/ec2/pricing/on-demand
+  GuardDuty $4.00 per million CloudTrail management events, $0.80 per million S3 data events
+                                                                    aws.amazon.com/guardduty/pricing
+  ECR storage $0.10 per GB-month                                    aws.amazon.com/ecr/pricing
 The usage assumptions (write share, log bytes per request, …) are archgen's, stated in data/usage.yaml and DESIGN.md.
 """
 
@@ -39,6 +42,17 @@ EXAMPLES = sorted(Path(__file__).resolve().parent.parent.joinpath("examples").gl
 HOURS = 730
 MONTH_SECONDS = HOURS * 3600
 GB = 1024 * 1024  # KB per GB
+
+
+def security_by_hand(regions: int, *, requests: float = 0, buckets: int = 0, images: int = 0) -> float:
+    """The primary Region's security overlay: the trail (first copy of management events free; its bucket and
+    CloudWatch Logs copy are not), the detector (management events, S3 Protection on the Region's data buckets) and
+    the image repositories (30 images × 0.3 GB)."""
+    trail_gb = 1_500_000 * regions * 1 / GB  # 1.5 M management events a Region × 1 KB
+    kept_months = 365 / 30.4
+    trail = trail_gb * 0.5 + trail_gb * 0.1 * kept_months * (0.023 + 0.03)  # ingest; compressed, kept a year
+    detector = 1.5 * 4.00 + buckets * requests * 0.11 / 1e6 * 0.80
+    return trail + detector + images * 30 * 0.3 * 0.10
 
 
 def plan(path: Path) -> Design:
@@ -78,7 +92,8 @@ def test_container_api_by_hand(tmp_path: Path) -> None:
     rds = 2 * HOURS * 0.065 + 2 * 36 * 0.115
     backup = 30 * (1 + 0.02 * 35) * 0.05
     platform = 1 + 1_000_000 / 10_000 * 0.03 + requests * 0.3 / GB * 0.023
-    by_hand = fargate + alb + nat + logs + rds + backup + platform
+    security = security_by_hand(1, images=1)
+    by_hand = fargate + alb + nat + logs + rds + backup + platform + security
     assert design.cost is not None
     assert design.cost.monthly_usd == pytest.approx(by_hand, rel=0.01)
     assert {line.region for line in design.cost.lines} == {"us-east-1"}
@@ -95,7 +110,8 @@ def test_serverless_api_by_hand() -> None:
     bucket = 50 * 0.023 + requests * 0.01 / 1000 * 0.005 + requests * 0.1 / 1000 * 0.0004
     backup = 65 * (1 + 0.02 * 35) * 0.05 + 65 * 0.02 * 30 * 0.02
     platform = 1 + 3 + requests * 0.3 / GB * 0.023
-    by_hand = api + function + table + bucket + backup + platform
+    security = security_by_hand(2, requests=requests, buckets=1)
+    by_hand = api + function + table + bucket + backup + platform + security
     assert total_in(design, ("us-east-1", "global")) == pytest.approx(by_hand, rel=0.01)
     catalogue = price_catalogue()
     assert design.cost is not None
@@ -119,7 +135,7 @@ def test_static_site_on_cloudfront_by_hand(tmp_path: Path) -> None:
     origin = 1 * 0.023 + 10_000 / 1000 * 0.005 + requests * 0.1 / 1000 * 0.0004  # 10 % cache misses
     platform = 1 + 3 + requests * 0.3 / GB * 0.023
     assert design.cost is not None
-    assert design.cost.monthly_usd == pytest.approx(cdn + origin + platform, rel=0.01)
+    assert design.cost.monthly_usd == pytest.approx(cdn + origin + platform + security_by_hand(1), rel=0.01)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

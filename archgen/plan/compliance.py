@@ -20,6 +20,8 @@ def compliance_rows(regimes: tuple[str, ...], components: list[Component]) -> tu
         "alb": "alb" in kinds and "eks-cluster" not in kinds,
         # with a Cloudflare edge the firewall is Cloudflare's, not an AWS web ACL
         "aws-waf": "waf" in kinds and "cloudflare-zone" not in kinds,
+        "containers": "ecr-repository" in kinds,
+        "eks": "eks-cluster" in kinds,
     }
     rows = []
     for name, control in compliance_data().controls.items():
@@ -32,6 +34,7 @@ def compliance_rows(regimes: tuple[str, ...], components: list[Component]) -> tu
                     requirement=control.requirement,
                     control=control.control,
                     implemented_by=control.implemented_by,
+                    implemented_in=control.implemented_in,
                     residual=control.residual,
                 )
             )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from archgen.design import Alternative, Component, Decision, Props
-from archgen.security_data import RegimeSettings, security_data
+from archgen.security_data import RegimeSettings, SecureDefault, security_data
 from archgen.spec import Spec
 
 CONTAINER_KINDS = ("ecs-service", "ec2-autoscaling-group", "k8s-deployment")
@@ -55,14 +55,22 @@ def security_components(spec: Spec, components: Sequence[Component], regions: tu
 
 
 def lock_backups(spec: Spec, components: Sequence[Component]) -> list[Component]:
-    """Backup vaults under a regime that asks for it get a Vault Lock (governance mode): no recovery point can be
-    deleted before its retention ends, except by a principal allowed to bypass the lock."""
+    """Backup vaults get a Vault Lock (governance mode) under a regime that asks for it.
+
+    No recovery point can then be deleted before its retention ends, except by a principal allowed to lift the lock.
+    """
     if not any(s.backup_vault_lock for s in regime_settings(spec.compliance)):
         return list(components)
     return [
         c.model_copy(update={"properties": {**c.properties, "locked": True}}) if c.kind == "backup-vault" else c
         for c in components
     ]
+
+
+def secure_defaults(components: Sequence[Component]) -> list[SecureDefault]:
+    """The secure defaults that apply to a design with ``components`` (DESIGN.md lists them)."""
+    kinds = {c.kind for c in components}
+    return [d for d in security_data().defaults if not d.when or set(d.when) & kinds]
 
 
 def regime_settings(regimes: Sequence[str]) -> list[RegimeSettings]:
@@ -119,8 +127,11 @@ _PLANS = {
 
 
 def _repositories(components: Sequence[Component], region: str, settings: list[RegimeSettings]) -> list[Component]:
-    """One repository per container service run (or restored) in ``region``: the recovery Region's repository
-    receives the same pushes, so a failover or a restore never waits on the primary Region's registry."""
+    """One repository per container service run (or restored) in ``region``.
+
+    The recovery Region's repository receives the same pushes, so a failover or a restore never waits on the primary
+    Region's registry.
+    """
     found = []
     for c in components:
         if c.kind in CONTAINER_KINDS and c.region == region:
@@ -185,13 +196,14 @@ def security_decision(spec: Spec, components: Sequence[Component]) -> Decision:
     if any(s.backup_vault_lock for s in settings):
         raised.append("a locked backup vault")
     audit = next(c for c in components if c.kind == "cloudtrail")
+    archived = "archive_after_days" in audit.properties
     rationale = (
         f"Every design records and watches its account: {', '.join(added)}; every store, log and backup is "
         "encrypted with the Region's customer-managed key (rotated yearly). "
         + (
-            f"{regimes} raise{'s' if len(spec.compliance) == 1 else ''} it: audit logs kept "
+            f"Under {regimes}: audit logs kept "
             f"{audit.properties['retention_days']} days"
-            + (f", archived after {audit.properties['archive_after_days']}" if "archive_after_days" in audit.properties else "")
+            + (f", archived after {audit.properties['archive_after_days']}" if archived else "")
             + (f"; {', '.join(raised)}" if raised else "")
             + "."
             if spec.compliance
@@ -226,4 +238,4 @@ def security_decision(spec: Spec, components: Sequence[Component]) -> Decision:
     )
 
 
-__all__ = ["lock_backups", "regime_settings", "security_components", "security_decision"]
+__all__ = ["lock_backups", "regime_settings", "secure_defaults", "security_components", "security_decision"]

@@ -209,8 +209,11 @@ def deployed(design: Design) -> Design:
 
 
 def drawn(component: Component) -> bool:
-    """Whether the architecture views draw a component: not the security overlay (trail, detectors, Config, image
-    repositories), which sits beside every design alike and is listed in DESIGN.md instead."""
+    """Whether the architecture views draw a component.
+
+    Not the security overlay (trail, detectors, Config, image repositories): it sits beside every design alike and
+    DESIGN.md lists it instead.
+    """
     return component_catalogue().kinds[component.kind].category != "security"
 
 

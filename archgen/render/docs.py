@@ -6,6 +6,7 @@ from archgen.components import component_catalogue
 from archgen.data_kinds import store_size_gb
 from archgen.design import Design
 from archgen.durations import format_duration
+from archgen.plan.security import secure_defaults
 from archgen.plan.usage import usage_assumptions
 from archgen.render.diagram import mermaid_source
 from archgen.render.environment import environment
@@ -40,6 +41,7 @@ def render_docs(design: Design) -> dict[str, str | bytes]:
         files["explore.png"] = chart_png(explored)
     template = environment().get_template("docs/DESIGN.md.j2")
     kinds = {kind: info.title for kind, info in component_catalogue().kinds.items()}
+    kinds_by_category = {kind: info.category for kind, info in component_catalogue().kinds.items()}
     text = template.render(
         design=design,
         requirements=requirement_rows(design.requirements),
@@ -49,6 +51,8 @@ def render_docs(design: Design) -> dict[str, str | bytes]:
         usage=usage_assumptions(),
         size_keys=SIZE_KEYS,
         exploration=exploration,
+        secure_defaults=secure_defaults(design.components),
+        security_components=[c for c in design.components if kinds_by_category.get(c.kind) == "security"],
     )
     files["DESIGN.md"] = text
     return files

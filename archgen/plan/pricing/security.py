@@ -24,8 +24,10 @@ def _trail(p: Pricer, c: Component) -> None:
         months = retention / DAYS_PER_MONTH
         stored = raw_gb * assume.log_compression * months
         resource = "aws_s3_bucket" if item.startswith("s3/") else "aws_cloudwatch_log_group"
-        p.add(c, resource, item, stored, f"{basis} × {assume.cloudtrail_event_kb:g} KB, compressed, kept {retention:g} days")
-    p.add(c, "aws_cloudwatch_log_group", "cloudwatch/logs-ingest", raw_gb, f"{basis} × {assume.cloudtrail_event_kb:g} KB")
+        kept = f"{basis} × {assume.cloudtrail_event_kb:g} KB, compressed, kept {retention:g} days"
+        p.add(c, resource, item, stored, kept)
+    ingest = f"{basis} × {assume.cloudtrail_event_kb:g} KB"
+    p.add(c, "aws_cloudwatch_log_group", "cloudwatch/logs-ingest", raw_gb, ingest)
 
 
 def _detector(p: Pricer, c: Component) -> None:
@@ -69,7 +71,7 @@ def _detector(p: Pricer, c: Component) -> None:
 
 
 def _monitored_vcpus(p: Pricer, c: Component) -> float:
-    """vCPUs Runtime Monitoring watches in the Region (tasks on Fargate, instances and nodes on EC2)."""
+    """The vCPUs Runtime Monitoring watches in the Region (tasks on Fargate, instances and nodes on EC2)."""
     rules = sizing_data().compute
     props = c.properties
     total = 0.0
