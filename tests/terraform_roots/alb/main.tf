@@ -42,6 +42,26 @@ module "entry_single" {
   }
 }
 
+# Behind CloudFront, with Route 53 health checks probing it for DNS failover: HTTPS only from CloudFront's
+# origin-facing servers, plus a second security group for the health checkers.
+module "entry_behind_cloudfront" {
+  source = "../../../templates/terraform/modules/alb"
+
+  name                  = "global-catalog-prod-entry"
+  vpc_id                = aws_vpc.this.id
+  vpc_cidr_block        = aws_vpc.this.cidr_block
+  public_subnet_ids     = aws_subnet.public[*].id
+  certificate_arn       = "arn:aws:acm:eu-west-1:123456789012:certificate/0b5d2f8e-1c1a-4a8e-9b1e-6f0c2d3e4a5b"
+  access_logs_bucket    = aws_s3_bucket.logs.id
+  https_ingress_from    = "cloudfront"
+  route53_health_checks = true
+  hsts_header_value     = "max-age=63072000; includeSubDomains; preload"
+
+  targets = {
+    "storefront" = { port = 3000 }
+  }
+}
+
 output "target_group_arns" {
   value = module.entry.target_group_arns
 }

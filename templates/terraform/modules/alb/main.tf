@@ -1,5 +1,8 @@
-# Internet-facing Application Load Balancer: HTTPS only (HTTP redirects), access logs, invalid headers dropped,
-# deletion protection, and one IP target group per service, routed by path when there are several.
+# Internet-facing Application Load Balancer: HTTPS (443) only, no plaintext listener at all, an HSTS header on every
+# response, access logs, invalid headers dropped, deletion protection, and one IP target group per service, routed
+# by path when there are several. HTTPS is open to the internet, or, when CloudFront fronts the load balancer, only
+# to CloudFront's origin-facing servers (their managed prefix list), so clients cannot bypass the edge; Route 53
+# health checks that probe it directly (DNS failover) then come in through a second group.
 
 locals {
   # Load balancer and target group names allow 32 characters: a long name keeps a readable head (for a target
@@ -15,11 +18,32 @@ locals {
   services       = sort(keys(var.targets))
   single_service = length(var.targets) == 1
   target_ports   = toset([for t in values(var.targets) : tostring(t.port)])
+
+  behind_cloudfront = var.https_ingress_from == "cloudfront"
+  # Open to the internet, the health checkers need no rule of their own.
+  health_check_group = local.behind_cloudfront && var.route53_health_checks
 }
 
+data "aws_region" "current" {}
+
+# Address ranges AWS maintains. A rule that references a prefix list counts as the list's weight against its
+# group's quota of inbound rules (60 by default): CloudFront's weighs 55 and Route 53's 25, hence two groups.
+data "aws_ec2_managed_prefix_list" "cloudfront" {
+  count = local.behind_cloudfront ? 1 : 0
+
+  name = "com.amazonaws.global.cloudfront.origin-facing"
+}
+
+data "aws_ec2_managed_prefix_list" "route53_health_checks" {
+  count = local.health_check_group ? 1 : 0
+
+  name = "com.amazonaws.${data.aws_region.current.name}.route53-healthchecks"
+}
+
+# The description is fixed text: changing a security group's description replaces the group.
 resource "aws_security_group" "this" {
   name        = "${var.name}-alb"
-  description = "Load balancer ${var.name}: HTTPS and HTTP (redirect) from the internet, traffic to targets in the VPC"
+  description = "Load balancer ${var.name}: HTTPS (443) in, traffic to targets in the VPC out"
   vpc_id      = var.vpc_id
   tags        = merge(var.tags, { Name = "${var.name}-alb" })
 
@@ -30,22 +54,37 @@ resource "aws_security_group" "this" {
 
 resource "aws_vpc_security_group_ingress_rule" "https" {
   security_group_id = aws_security_group.this.id
-  description       = "HTTPS from the internet: this is the public entry point"
+  description       = local.behind_cloudfront ? "HTTPS only from the CloudFront origin-facing servers, so clients cannot bypass the edge" : "HTTPS from the internet: this is the public entry point"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv4         = "0.0.0.0/0"
+  cidr_ipv4         = local.behind_cloudfront ? null : "0.0.0.0/0"
+  prefix_list_id    = local.behind_cloudfront ? data.aws_ec2_managed_prefix_list.cloudfront[0].id : null
   tags              = var.tags
 }
 
-resource "aws_vpc_security_group_ingress_rule" "http" {
-  #checkov:skip=CKV_AWS_260:Port 80 is open only so the listener can answer with a permanent redirect to HTTPS; it never forwards to a target.
-  security_group_id = aws_security_group.this.id
-  description       = "HTTP from the internet, answered only with a redirect to HTTPS"
+resource "aws_security_group" "health_checks" {
+  count = local.health_check_group ? 1 : 0
+
+  name        = "${var.name}-alb-health-checks"
+  description = "Load balancer ${var.name}: HTTPS (443) from the Route 53 health checkers"
+  vpc_id      = var.vpc_id
+  tags        = merge(var.tags, { Name = "${var.name}-alb-health-checks" })
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "route53_health_checks" {
+  count = local.health_check_group ? 1 : 0
+
+  security_group_id = aws_security_group.health_checks[0].id
+  description       = "HTTPS from the Route 53 health checkers, which probe this load balancer for DNS failover"
   ip_protocol       = "tcp"
-  from_port         = 80
-  to_port           = 80
-  cidr_ipv4         = "0.0.0.0/0"
+  from_port         = 443
+  to_port           = 443
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.route53_health_checks[0].id
   tags              = var.tags
 }
 
@@ -68,7 +107,7 @@ resource "aws_lb" "this" {
   internal                   = false
   load_balancer_type         = "application"
   ip_address_type            = "ipv4"
-  security_groups            = [aws_security_group.this.id]
+  security_groups            = concat([aws_security_group.this.id], aws_security_group.health_checks[*].id)
   subnets                    = var.public_subnet_ids
   idle_timeout               = var.idle_timeout
   drop_invalid_header_fields = true
@@ -117,6 +156,9 @@ resource "aws_lb_listener" "https" {
   certificate_arn   = var.certificate_arn
   tags              = var.tags
 
+  # Browsers that have seen this header use HTTPS for the domain from then on (there is no HTTP listener to fall to).
+  routing_http_response_strict_transport_security_header_value = var.hsts_header_value
+
   default_action {
     type             = local.single_service ? "forward" : "fixed-response"
     target_group_arn = local.single_service ? aws_lb_target_group.this[local.services[0]].arn : null
@@ -148,23 +190,6 @@ resource "aws_lb_listener_rule" "service" {
   condition {
     path_pattern {
       values = ["/${each.key}", "/${each.key}/*"]
-    }
-  }
-}
-
-resource "aws_lb_listener" "http" {
-  load_balancer_arn = aws_lb.this.arn
-  port              = 80
-  protocol          = "HTTP"
-  tags              = var.tags
-
-  default_action {
-    type = "redirect"
-
-    redirect {
-      protocol    = "HTTPS"
-      port        = "443"
-      status_code = "HTTP_301"
     }
   }
 }
