@@ -360,11 +360,9 @@ def test_public_services_share_one_alb_through_ingress(case: Case) -> None:
             assert annotations["alb.ingress.kubernetes.io/scheme"] == "internet-facing"
             assert annotations["alb.ingress.kubernetes.io/target-type"] == "ip"
             assert annotations["alb.ingress.kubernetes.io/group.name"] == case.design.name
-            assert annotations["alb.ingress.kubernetes.io/ssl-redirect"] == "443"
-            assert yaml.safe_load(annotations["alb.ingress.kubernetes.io/listen-ports"]) == [
-                {"HTTP": 80},
-                {"HTTPS": 443},
-            ]
+            # HTTPS only: no plaintext listener to redirect from
+            assert "alb.ingress.kubernetes.io/ssl-redirect" not in annotations
+            assert yaml.safe_load(annotations["alb.ingress.kubernetes.io/listen-ports"]) == [{"HTTPS": 443}]
             assert annotations["alb.ingress.kubernetes.io/certificate-arn"].startswith("arn:aws:acm:")
             assert annotations["alb.ingress.kubernetes.io/healthcheck-path"] == "/readyz"
             (rule,) = ingress["spec"]["rules"]
