@@ -16,6 +16,8 @@ data "aws_iam_policy_document" "key" {
   #checkov:skip=CKV_AWS_111:A key policy's resource "*" means this key only; it cannot name other resources.
   #checkov:skip=CKV_AWS_356:A key policy's resource "*" means this key only; it cannot name other resources.
   #checkov:skip=CKV_AWS_109:The account root must administer its own key, or the key becomes unmanageable.
+  source_policy_documents = var.policy_documents
+
   statement {
     sid       = "AccountAdministersTheKey"
     actions   = ["kms:*"]

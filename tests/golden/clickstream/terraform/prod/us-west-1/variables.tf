@@ -21,3 +21,9 @@ variable "region" {
     error_message = "This root is designed for us-west-1; the other Region has its own root."
   }
 }
+
+variable "threat_detection_enabled" {
+  description = "Create the GuardDuty detector of this Region. Set false when the organisation's GuardDuty delegated administrator already enables it here, or another design in this account and Region created it (one detector per account and Region)."
+  type        = bool
+  default     = true
+}

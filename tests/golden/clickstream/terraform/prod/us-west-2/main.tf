@@ -21,6 +21,9 @@ locals {
 module "kms" {
   source = "../../modules/kms"
   name   = local.name_prefix
+
+  # CloudTrail encrypts the trail's log files with this key: the audit module states the statements it needs.
+  policy_documents = [for document in [module.audit.kms_key_policy_json] : document if document != null]
 }
 
 module "logs" {
@@ -155,4 +158,47 @@ module "backups" {
   schedule       = "cron(0 * * * ? *)"
   retention_days = 35
   copy_vault_arn = var.backup_copy_vault_arn
+}
+
+module "audit" {
+  source = "../../modules/audit-trail"
+
+  enabled                        = var.audit_trail_enabled
+  name                           = "${substr(local.name_prefix, 0, 40)}-audit"
+  kms_key_arn                    = module.kms.key_arn
+  access_log_bucket_id           = module.logs.bucket_id
+  retention_days                 = 365
+  archive_after_days             = null
+  cloudwatch_logs_enabled        = true
+  cloudwatch_logs_retention_days = 365
+}
+
+module "threat_detection" {
+  source = "../../modules/guardduty"
+
+  enabled                        = var.threat_detection_enabled
+  finding_publishing_frequency   = "FIFTEEN_MINUTES"
+  s3_protection                  = true
+  rds_protection                 = false
+  lambda_protection              = false
+  malware_protection             = false
+  eks                            = false
+  ecs_fargate_runtime_monitoring = false
+  ec2_runtime_monitoring         = false
+}
+
+module "images_ingest" {
+  source = "../../modules/ecr-repository"
+
+  name        = "${local.name_prefix}/ingest"
+  kms_key_arn = module.kms.key_arn
+  keep_images = 30
+}
+
+module "images_sessionizer" {
+  source = "../../modules/ecr-repository"
+
+  name        = "${local.name_prefix}/sessionizer"
+  kms_key_arn = module.kms.key_arn
+  keep_images = 30
 }

@@ -36,3 +36,17 @@ module "backups_recovery" {
   retention_days = 35
   copy_vault_arn = null
 }
+
+module "threat_detection_recovery" {
+  source = "../../modules/guardduty"
+
+  enabled                        = var.threat_detection_enabled
+  finding_publishing_frequency   = "FIFTEEN_MINUTES"
+  s3_protection                  = false
+  rds_protection                 = false
+  lambda_protection              = false
+  malware_protection             = false
+  eks                            = false
+  ecs_fargate_runtime_monitoring = false
+  ec2_runtime_monitoring         = false
+}

@@ -149,3 +149,34 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "https_ingress_from" {
+  description = "Who may reach the HTTPS listener: internet (0.0.0.0/0, the load balancer is the public entry point) or cloudfront (only CloudFront's origin-facing servers, through the com.amazonaws.global.cloudfront.origin-facing managed prefix list, when a CloudFront distribution fronts this load balancer, so clients cannot bypass it)."
+  type        = string
+  default     = "internet"
+  nullable    = false
+
+  validation {
+    condition     = contains(["internet", "cloudfront"], var.https_ingress_from)
+    error_message = "https_ingress_from must be internet or cloudfront."
+  }
+}
+
+variable "hsts_header_value" {
+  description = "Strict-Transport-Security header the HTTPS listener adds to every response (one year, subdomains included, by default)."
+  type        = string
+  default     = "max-age=31536000; includeSubDomains"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^max-age=[0-9]+(; ?includeSubDomains)?(; ?preload)?$", var.hsts_header_value))
+    error_message = "hsts_header_value must be max-age=<seconds>, optionally followed by ; includeSubDomains and ; preload."
+  }
+}
+
+variable "route53_health_checks" {
+  description = "Whether Route 53 health checks probe this load balancer over HTTPS (DNS failover or latency records). With https_ingress_from = cloudfront they are let in from the Region's com.amazonaws.<region>.route53-healthchecks prefix list, through a second security group; open to the internet, they need nothing more."
+  type        = bool
+  default     = false
+  nullable    = false
+}

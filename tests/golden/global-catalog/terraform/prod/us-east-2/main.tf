@@ -56,6 +56,9 @@ module "entry_recovery" {
   public_subnet_ids  = module.network.public_subnet_ids
   certificate_arn    = var.certificate_arn
   access_logs_bucket = module.logs.bucket_id
+  # edge (CloudFront) fronts this load balancer: HTTPS only from its origin-facing servers.
+  https_ingress_from    = "cloudfront"
+  route53_health_checks = true
 
   targets = {
     "storefront" = { port = 3000, target_type = "ip" }
@@ -114,4 +117,26 @@ module "data_images_recovery" {
   # replicate replicas again, so the two rules do not loop); on once both inputs (outputs of that root) are set.
   replication_destination_bucket_arn  = var.data_images_arn
   replication_destination_kms_key_arn = var.primary_kms_key_arn
+}
+
+module "threat_detection_recovery" {
+  source = "../../modules/guardduty"
+
+  enabled                        = var.threat_detection_enabled
+  finding_publishing_frequency   = "FIFTEEN_MINUTES"
+  s3_protection                  = true
+  rds_protection                 = false
+  lambda_protection              = false
+  malware_protection             = false
+  eks                            = false
+  ecs_fargate_runtime_monitoring = false
+  ec2_runtime_monitoring         = false
+}
+
+module "images_storefront_recovery" {
+  source = "../../modules/ecr-repository"
+
+  name        = "${local.name_prefix}/storefront"
+  kms_key_arn = module.kms.key_arn
+  keep_images = 30
 }

@@ -73,3 +73,9 @@ variable "primary_kms_key_arn" {
     error_message = "primary_kms_key_arn must be the ARN of a KMS key in us-east-1."
   }
 }
+
+variable "threat_detection_enabled" {
+  description = "Create the GuardDuty detector of this Region. Set false when the organisation's GuardDuty delegated administrator already enables it here, or another design in this account and Region created it (one detector per account and Region)."
+  type        = bool
+  default     = true
+}

@@ -20,3 +20,14 @@ variable "deletion_window_in_days" {
     error_message = "deletion_window_in_days must be between 7 and 30."
   }
 }
+
+variable "policy_documents" {
+  description = "Further key policy documents (JSON) merged into the key's policy, e.g. the statements CloudTrail needs to encrypt a trail's log files (the audit-trail module's kms_key_policy_json). Statement ids must not repeat this module's."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for document in var.policy_documents : can(jsondecode(document).Statement)])
+    error_message = "Each policy document must be a JSON IAM policy with a Statement."
+  }
+}

@@ -63,3 +63,15 @@ variable "backup_copy_vault_arn" {
   type        = string
   default     = null
 }
+
+variable "audit_trail_enabled" {
+  description = "Create the design's multi-Region CloudTrail trail. Set false when the organisation already runs an organisation trail (e.g. AWS Control Tower): a second trail bills every management event again."
+  type        = bool
+  default     = true
+}
+
+variable "threat_detection_enabled" {
+  description = "Create the GuardDuty detector of this Region. Set false when the organisation's GuardDuty delegated administrator already enables it here, or another design in this account and Region created it (one detector per account and Region)."
+  type        = bool
+  default     = true
+}

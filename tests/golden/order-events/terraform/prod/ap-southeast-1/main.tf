@@ -123,3 +123,17 @@ module "lake_recovery" {
   kms_key_arn          = module.kms.key_arn
   access_log_bucket_id = module.logs.bucket_id
 }
+
+module "threat_detection_recovery" {
+  source = "../../modules/guardduty"
+
+  enabled                        = var.threat_detection_enabled
+  finding_publishing_frequency   = "FIFTEEN_MINUTES"
+  s3_protection                  = true
+  rds_protection                 = false
+  lambda_protection              = true
+  malware_protection             = false
+  eks                            = false
+  ecs_fargate_runtime_monitoring = false
+  ec2_runtime_monitoring         = false
+}

@@ -37,3 +37,9 @@ variable "lambda_packages" {
     error_message = "Every package must be a .zip object."
   }
 }
+
+variable "threat_detection_enabled" {
+  description = "Create the GuardDuty detector of this Region. Set false when the organisation's GuardDuty delegated administrator already enables it here, or another design in this account and Region created it (one detector per account and Region)."
+  type        = bool
+  default     = true
+}

@@ -65,3 +65,15 @@ variable "lake_recovery_arn" {
     error_message = "lake_recovery_arn must be the ARN of an S3 bucket."
   }
 }
+
+variable "audit_trail_enabled" {
+  description = "Create the design's multi-Region CloudTrail trail. Set false when the organisation already runs an organisation trail (e.g. AWS Control Tower): a second trail bills every management event again."
+  type        = bool
+  default     = true
+}
+
+variable "threat_detection_enabled" {
+  description = "Create the GuardDuty detector of this Region. Set false when the organisation's GuardDuty delegated administrator already enables it here, or another design in this account and Region created it (one detector per account and Region)."
+  type        = bool
+  default     = true
+}

@@ -132,3 +132,108 @@ module "data_sessions_recovery" {
   vpc_id      = module.network.vpc_id
   subnet_ids  = module.network.private_subnet_ids
 }
+
+module "threat_detection_recovery" {
+  source = "../../modules/guardduty"
+
+  enabled                        = var.threat_detection_enabled
+  finding_publishing_frequency   = "FIFTEEN_MINUTES"
+  s3_protection                  = false
+  rds_protection                 = true
+  lambda_protection              = false
+  malware_protection             = false
+  eks                            = false
+  ecs_fargate_runtime_monitoring = false
+  ec2_runtime_monitoring         = false
+}
+
+module "images_orders_api_recovery" {
+  source = "../../modules/ecr-repository"
+
+  name        = "${local.name_prefix}/orders-api"
+  kms_key_arn = module.kms.key_arn
+  keep_images = 30
+}
+
+module "config_recovery" {
+  source = "../../modules/config-rules"
+
+  enabled                       = var.config_enabled
+  name                          = "${substr(local.name_prefix, 0, 40)}-config-recovery"
+  kms_key_arn                   = module.kms.key_arn
+  access_log_bucket_id          = module.logs.bucket_id
+  retention_days                = 365
+  include_global_resource_types = false
+
+  conformance_pack = {
+    name = "${local.name_prefix}-config-recovery"
+    template_body = yamlencode({
+      Resources = {
+        LogGroupsEncrypted = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-log-groups-encrypted"
+            Description    = "logs are encrypted with a KMS key (PCI 3.5.1, HIPAA §164.312(a)(2)(iv))"
+            Source         = { Owner = "AWS", SourceIdentifier = "CLOUDWATCH_LOG_GROUP_ENCRYPTED" }
+          }
+        }
+        S3PublicReadProhibited = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-s3-public-read-prohibited"
+            Description    = "no bucket is publicly readable (PCI 1.4.4, GDPR Art. 32)"
+            Source         = { Owner = "AWS", SourceIdentifier = "S3_BUCKET_PUBLIC_READ_PROHIBITED" }
+          }
+        }
+        S3PublicWriteProhibited = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-s3-public-write-prohibited"
+            Description    = "no bucket is publicly writable (PCI 1.4.4)"
+            Source         = { Owner = "AWS", SourceIdentifier = "S3_BUCKET_PUBLIC_WRITE_PROHIBITED" }
+          }
+        }
+        S3SslRequestsOnly = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-s3-ssl-requests-only"
+            Description    = "buckets refuse requests without TLS (PCI 4.2.1, HIPAA §164.312(e)(1))"
+            Source         = { Owner = "AWS", SourceIdentifier = "S3_BUCKET_SSL_REQUESTS_ONLY" }
+          }
+        }
+        S3Encryption = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-s3-encryption"
+            Description    = "objects are encrypted at rest (PCI 3.5.1, GDPR Art. 32(1)(a))"
+            Source         = { Owner = "AWS", SourceIdentifier = "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED" }
+          }
+        }
+        RdsStorageEncrypted = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-rds-storage-encrypted"
+            Description    = "databases are encrypted at rest (PCI 3.5.1, HIPAA §164.312(a)(2)(iv), GDPR Art. 32(1)(a))"
+            Source         = { Owner = "AWS", SourceIdentifier = "RDS_STORAGE_ENCRYPTED" }
+          }
+        }
+        RdsNotPublic = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-rds-not-public"
+            Description    = "no database instance is reachable from the internet (PCI 1.4.4)"
+            Source         = { Owner = "AWS", SourceIdentifier = "RDS_INSTANCE_PUBLIC_ACCESS_CHECK" }
+          }
+        }
+        LoadBalancerHttpsOnly = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-load-balancer-https-only"
+            Description    = "load balancers listen on HTTPS only (PCI 4.2.1, HIPAA §164.312(e)(1))"
+            Source         = { Owner = "AWS", SourceIdentifier = "ELB_TLS_HTTPS_LISTENERS_ONLY" }
+          }
+        }
+      }
+    })
+  }
+}

@@ -58,3 +58,21 @@ variable "recovery_kms_key_arn" {
     error_message = "recovery_kms_key_arn must be the ARN of a KMS key in eu-west-3."
   }
 }
+
+variable "audit_trail_enabled" {
+  description = "Create the design's multi-Region CloudTrail trail. Set false when the organisation already runs an organisation trail (e.g. AWS Control Tower): a second trail bills every management event again."
+  type        = bool
+  default     = true
+}
+
+variable "threat_detection_enabled" {
+  description = "Create the GuardDuty detector of this Region. Set false when the organisation's GuardDuty delegated administrator already enables it here, or another design in this account and Region created it (one detector per account and Region)."
+  type        = bool
+  default     = true
+}
+
+variable "config_enabled" {
+  description = "Create the AWS Config recorder, its bucket and the conformance pack in this Region. Set false when the organisation already records the account (e.g. AWS Control Tower) or another design in this account and Region created the recorder (one per account and Region)."
+  type        = bool
+  default     = true
+}

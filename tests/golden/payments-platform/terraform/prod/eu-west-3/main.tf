@@ -46,6 +46,13 @@ module "backups_recovery" {
   schedule       = null
   retention_days = 35
   copy_vault_arn = null
+
+  # Vault Lock in governance mode (pci-dss, soc2): no recovery point can be
+  # deleted before its retention ends; only a principal allowed backup:DeleteBackupVaultLockConfiguration can lift it.
+  vault_lock = {
+    min_retention_days = 35
+    max_retention_days = 3650
+  }
 }
 
 # entry-recovery: the AWS Load Balancer Controller creates this Application Load Balancer from the public services'
@@ -165,4 +172,246 @@ module "data_events_recovery" {
   visibility_timeout_seconds = 180
   message_retention_seconds  = 1209600
   max_receive_count          = 5
+}
+
+module "threat_detection_recovery" {
+  source = "../../modules/guardduty"
+
+  enabled                        = var.threat_detection_enabled
+  finding_publishing_frequency   = "FIFTEEN_MINUTES"
+  s3_protection                  = false
+  rds_protection                 = true
+  lambda_protection              = false
+  malware_protection             = true
+  eks                            = true
+  ecs_fargate_runtime_monitoring = false
+  ec2_runtime_monitoring         = false
+}
+
+module "images_authorise_recovery" {
+  source = "../../modules/ecr-repository"
+
+  name        = "${local.name_prefix}/authorise"
+  kms_key_arn = module.kms.key_arn
+  keep_images = 30
+}
+
+module "images_capture_recovery" {
+  source = "../../modules/ecr-repository"
+
+  name        = "${local.name_prefix}/capture"
+  kms_key_arn = module.kms.key_arn
+  keep_images = 30
+}
+
+module "images_refunds_recovery" {
+  source = "../../modules/ecr-repository"
+
+  name        = "${local.name_prefix}/refunds"
+  kms_key_arn = module.kms.key_arn
+  keep_images = 30
+}
+
+module "images_ledger_recovery" {
+  source = "../../modules/ecr-repository"
+
+  name        = "${local.name_prefix}/ledger"
+  kms_key_arn = module.kms.key_arn
+  keep_images = 30
+}
+
+module "images_notifications_recovery" {
+  source = "../../modules/ecr-repository"
+
+  name        = "${local.name_prefix}/notifications"
+  kms_key_arn = module.kms.key_arn
+  keep_images = 30
+}
+
+module "images_admin_recovery" {
+  source = "../../modules/ecr-repository"
+
+  name        = "${local.name_prefix}/admin"
+  kms_key_arn = module.kms.key_arn
+  keep_images = 30
+}
+
+module "config_recovery" {
+  source = "../../modules/config-rules"
+
+  enabled                       = var.config_enabled
+  name                          = "${substr(local.name_prefix, 0, 40)}-config-recovery"
+  kms_key_arn                   = module.kms.key_arn
+  access_log_bucket_id          = module.logs.bucket_id
+  retention_days                = 365
+  include_global_resource_types = false
+
+  conformance_pack = {
+    name = "${local.name_prefix}-config-recovery"
+    template_body = yamlencode({
+      Resources = {
+        GuarddutyEnabled = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-guardduty-enabled"
+            Description    = "threat detection is on in the Region (PCI 11.5.1, SOC 2 CC7.2)"
+            Source         = { Owner = "AWS", SourceIdentifier = "GUARDDUTY_ENABLED_CENTRALIZED" }
+          }
+        }
+        KmsKeyRotation = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-kms-key-rotation"
+            Description    = "customer-managed keys rotate yearly (PCI 3.7.4)"
+            Source         = { Owner = "AWS", SourceIdentifier = "CMK_BACKING_KEY_ROTATION_ENABLED" }
+          }
+        }
+        KmsKeyNotScheduledForDeletion = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-kms-key-not-scheduled-for-deletion"
+            Description    = "a key in use is not deleted by mistake, which would make its data unreadable (SOC 2 A1.2)"
+            Source         = { Owner = "AWS", SourceIdentifier = "KMS_CMK_NOT_SCHEDULED_FOR_DELETION" }
+          }
+        }
+        LogGroupsEncrypted = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-log-groups-encrypted"
+            Description    = "logs are encrypted with a KMS key (PCI 3.5.1, HIPAA §164.312(a)(2)(iv))"
+            Source         = { Owner = "AWS", SourceIdentifier = "CLOUDWATCH_LOG_GROUP_ENCRYPTED" }
+          }
+        }
+        LogGroupsRetention = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName  = "${local.name_prefix}-log-groups-retention"
+            Description     = "log groups keep a year of history (PCI 10.5.1)"
+            Source          = { Owner = "AWS", SourceIdentifier = "CW_LOGGROUP_RETENTION_PERIOD_CHECK" }
+            InputParameters = { MinRetentionTime = "365" }
+          }
+        }
+        VpcFlowLogs = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-vpc-flow-logs"
+            Description    = "network traffic is recorded (PCI 10.2.1, HIPAA §164.312(b))"
+            Source         = { Owner = "AWS", SourceIdentifier = "VPC_FLOW_LOGS_ENABLED" }
+          }
+        }
+        DefaultSecurityGroupClosed = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-default-security-group-closed"
+            Description    = "the default security group allows nothing (PCI 1.3.1)"
+            Source         = { Owner = "AWS", SourceIdentifier = "VPC_DEFAULT_SECURITY_GROUP_CLOSED" }
+          }
+        }
+        SshNotOpen = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-ssh-not-open"
+            Description    = "no security group opens SSH to the internet (PCI 1.3.1)"
+            Source         = { Owner = "AWS", SourceIdentifier = "INCOMING_SSH_DISABLED" }
+          }
+        }
+        S3PublicReadProhibited = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-s3-public-read-prohibited"
+            Description    = "no bucket is publicly readable (PCI 1.4.4, GDPR Art. 32)"
+            Source         = { Owner = "AWS", SourceIdentifier = "S3_BUCKET_PUBLIC_READ_PROHIBITED" }
+          }
+        }
+        S3PublicWriteProhibited = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-s3-public-write-prohibited"
+            Description    = "no bucket is publicly writable (PCI 1.4.4)"
+            Source         = { Owner = "AWS", SourceIdentifier = "S3_BUCKET_PUBLIC_WRITE_PROHIBITED" }
+          }
+        }
+        S3SslRequestsOnly = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-s3-ssl-requests-only"
+            Description    = "buckets refuse requests without TLS (PCI 4.2.1, HIPAA §164.312(e)(1))"
+            Source         = { Owner = "AWS", SourceIdentifier = "S3_BUCKET_SSL_REQUESTS_ONLY" }
+          }
+        }
+        S3Encryption = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-s3-encryption"
+            Description    = "objects are encrypted at rest (PCI 3.5.1, GDPR Art. 32(1)(a))"
+            Source         = { Owner = "AWS", SourceIdentifier = "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED" }
+          }
+        }
+        S3Versioning = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-s3-versioning"
+            Description    = "overwritten or deleted objects can be recovered (HIPAA §164.308(a)(7), SOC 2 A1.2)"
+            Source         = { Owner = "AWS", SourceIdentifier = "S3_BUCKET_VERSIONING_ENABLED" }
+          }
+        }
+        RdsStorageEncrypted = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-rds-storage-encrypted"
+            Description    = "databases are encrypted at rest (PCI 3.5.1, HIPAA §164.312(a)(2)(iv), GDPR Art. 32(1)(a))"
+            Source         = { Owner = "AWS", SourceIdentifier = "RDS_STORAGE_ENCRYPTED" }
+          }
+        }
+        RdsNotPublic = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-rds-not-public"
+            Description    = "no database instance is reachable from the internet (PCI 1.4.4)"
+            Source         = { Owner = "AWS", SourceIdentifier = "RDS_INSTANCE_PUBLIC_ACCESS_CHECK" }
+          }
+        }
+        RdsBackups = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-rds-backups"
+            Description    = "databases are backed up (HIPAA §164.308(a)(7)(ii)(A), SOC 2 A1.2)"
+            Source         = { Owner = "AWS", SourceIdentifier = "DB_INSTANCE_BACKUP_ENABLED" }
+          }
+        }
+        DynamodbPointInTimeRecovery = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-dynamodb-point-in-time-recovery"
+            Description    = "tables can be restored to any second of the last 35 days (HIPAA §164.308(a)(7)(ii)(A), SOC 2 A1.2)"
+            Source         = { Owner = "AWS", SourceIdentifier = "DYNAMODB_PITR_ENABLED" }
+          }
+        }
+        LoadBalancerHttpsOnly = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-load-balancer-https-only"
+            Description    = "load balancers listen on HTTPS only (PCI 4.2.1, HIPAA §164.312(e)(1))"
+            Source         = { Owner = "AWS", SourceIdentifier = "ELB_TLS_HTTPS_LISTENERS_ONLY" }
+          }
+        }
+        ImageScanning = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-image-scanning"
+            Description    = "container images are scanned for vulnerabilities (PCI 6.3.3, 11.3.1)"
+            Source         = { Owner = "AWS", SourceIdentifier = "ECR_PRIVATE_IMAGE_SCANNING_ENABLED" }
+          }
+        }
+        EbsEncrypted = {
+          Type = "AWS::Config::ConfigRule"
+          Properties = {
+            ConfigRuleName = "${local.name_prefix}-ebs-encrypted"
+            Description    = "attached volumes are encrypted (PCI 3.5.1, HIPAA §164.312(a)(2)(iv))"
+            Source         = { Owner = "AWS", SourceIdentifier = "ENCRYPTED_VOLUMES" }
+          }
+        }
+      }
+    })
+  }
 }

@@ -51,3 +51,15 @@ variable "data_ledger_global_cluster_identifier" {
     error_message = "data_ledger_global_cluster_identifier must be an Aurora global cluster identifier."
   }
 }
+
+variable "threat_detection_enabled" {
+  description = "Create the GuardDuty detector of this Region. Set false when the organisation's GuardDuty delegated administrator already enables it here, or another design in this account and Region created it (one detector per account and Region)."
+  type        = bool
+  default     = true
+}
+
+variable "config_enabled" {
+  description = "Create the AWS Config recorder, its bucket and the conformance pack in this Region. Set false when the organisation already records the account (e.g. AWS Control Tower) or another design in this account and Region created the recorder (one per account and Region)."
+  type        = bool
+  default     = true
+}
