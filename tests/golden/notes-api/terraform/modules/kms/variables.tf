@@ -31,3 +31,9 @@ variable "policy_documents" {
     error_message = "Each policy document must be a JSON IAM policy with a Statement."
   }
 }
+
+variable "ebs_volumes" {
+  description = "The Region runs EC2 instances (Auto Scaling groups, EKS managed node groups) whose EBS volumes this key encrypts: let callers of this account use the key through EC2, as the Auto Scaling service-linked role must."
+  type        = bool
+  default     = false
+}

@@ -16,7 +16,7 @@ data "aws_iam_policy_document" "key" {
   #checkov:skip=CKV_AWS_111:A key policy's resource "*" means this key only; it cannot name other resources.
   #checkov:skip=CKV_AWS_356:A key policy's resource "*" means this key only; it cannot name other resources.
   #checkov:skip=CKV_AWS_109:The account root must administer its own key, or the key becomes unmanageable.
-  source_policy_documents = var.policy_documents
+  source_policy_documents = concat(var.policy_documents, var.ebs_volumes ? [data.aws_iam_policy_document.ebs.json] : [])
 
   statement {
     sid       = "AccountAdministersTheKey"
@@ -66,6 +66,66 @@ data "aws_iam_policy_document" "key" {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [local.account_id]
+    }
+  }
+}
+
+# EC2 Auto Scaling and EKS managed node groups launch instances through the AWSServiceRoleForAutoScaling
+# service-linked role, whose fixed policy grants nothing on this key, so the key policy must. Naming that role as a
+# principal would fail on an account where it does not exist yet (it appears with the first Auto Scaling group), so,
+# like the AWS-managed aws/ebs key, the statement admits callers of this account only through EC2 (EBS volumes).
+data "aws_iam_policy_document" "ebs" {
+  #checkov:skip=CKV_AWS_111:A key policy's resource "*" means this key only; it cannot name other resources.
+  #checkov:skip=CKV_AWS_356:A key policy's resource "*" means this key only; it cannot name other resources.
+  statement {
+    sid       = "EbsThroughEc2ForThisAccount"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:CallerAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["ec2.${local.region}.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "EbsGrantsThroughEc2ForThisAccount"
+    actions   = ["kms:CreateGrant"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:CallerAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["ec2.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
     }
   }
 }

@@ -22,6 +22,9 @@ module "kms" {
   source = "../../modules/kms"
   name   = local.name_prefix
 
+  # Instances launched by Auto Scaling (its service-linked role) have EBS volumes encrypted with this key.
+  ebs_volumes = true
+
   # CloudTrail encrypts the trail's log files with this key: the audit module states the statements it needs.
   policy_documents = [for document in [module.audit.kms_key_policy_json] : document if document != null]
 }

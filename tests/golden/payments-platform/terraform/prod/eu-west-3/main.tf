@@ -21,6 +21,9 @@ locals {
 module "kms" {
   source = "../../modules/kms"
   name   = local.name_prefix
+
+  # Instances launched by Auto Scaling (its service-linked role) have EBS volumes encrypted with this key.
+  ebs_volumes = true
 }
 
 module "logs" {
