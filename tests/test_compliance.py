@@ -6,6 +6,7 @@ from pathlib import Path
 
 import hcl2
 import pytest
+import yaml
 
 from archgen import design_from_spec, load_spec, render_files
 from archgen.compliance_data import compliance_data
@@ -63,3 +64,26 @@ def test_every_regime_has_controls_and_every_control_a_residual() -> None:
         assert any(regime in control.refs for control in data.controls.values()), regime
     for name, control in data.controls.items():
         assert control.residual, name
+
+
+def test_pod_security_row_is_implemented_by_the_namespace(tmp_path: Path) -> None:
+    """The one row no Terraform resource implements on EKS: the namespace enforces the restricted standard."""
+    design = with_regimes("payments-platform", REGIMES, tmp_path)
+    [row] = [row for row in design.compliance if row.id == "pod-security"]
+    assert "namespace.yaml" in row.implemented_in
+    files = render_files(design, ("kubernetes",))
+    [namespace] = [
+        doc
+        for name, content in files.items()
+        if name.endswith("namespace.yaml")
+        for doc in yaml.safe_load_all(content)
+        if doc and doc.get("kind") == "Namespace"
+    ]
+    labels = namespace["metadata"]["labels"]
+    for mode in ("enforce", "audit", "warn"):
+        assert labels[f"pod-security.kubernetes.io/{mode}"] == "restricted"
+
+
+def test_rows_without_resources_say_where_they_are_implemented() -> None:
+    for name, control in compliance_data().controls.items():
+        assert control.implemented_by or control.implemented_in, name
