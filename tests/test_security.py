@@ -605,11 +605,6 @@ def test_security_baseline_without_a_regime() -> None:
     assert any(a.choice == "AWS Config rules" for a in decision.alternatives)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: security_decision lists what the regimes raise from the regime settings alone, so a Lambda-only "
-    "design under PCI DSS claims Runtime Monitoring and continuous image scanning it does not have",
-)
 def test_security_baseline_claims_only_what_the_design_has() -> None:
     d = design("notes-api", ("pci-dss",))
     assert of_kind(d, "ecr-repository") == []
@@ -667,11 +662,6 @@ def test_no_compliance_price_without_a_regime(case: str) -> None:
 
 
 # -- names -------------------------------------------------------------------------------------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the overlay's ids (audit, config, threat-detection, images-<service>) collide with service names, and "
-    "the error lists only the names archgen reserved before the overlay",
-)
 @pytest.mark.parametrize("service", ["audit", "config", "threat-detection"])
 def test_service_named_like_a_security_component(service: str) -> None:
     text = EC2_SPEC.replace("name: worker", f"name: {service}") + "compliance: [pci-dss]\n"

@@ -275,6 +275,7 @@ def check_unique_ids(components: list[Component]) -> None:
         if component.id in seen:
             raise UserError(
                 f"two components are called {component.id!r}: rename the service or data store (archgen itself "
-                "adds edge, waf, entry, network, nat, backups and *-recovery)"
+                "adds edge, waf, entry, dns, network, nat, backups, audit, threat-detection, config, "
+                "images-<service> and *-recovery)"
             )
         seen.add(component.id)

@@ -18,6 +18,7 @@ from archgen.spec import Spec
 CONTAINER_KINDS = ("ecs-service", "ec2-autoscaling-group", "k8s-deployment")
 RELATIONAL_KINDS = ("rds-postgresql", "rds-mysql", "aurora-postgresql", "aurora-mysql")
 RECOVERY_SUFFIX = "-recovery"
+RUNTIME_FLAGS = ("eks", "ecs_fargate_runtime_monitoring", "ec2_runtime_monitoring")
 
 
 def security_components(spec: Spec, components: Sequence[Component], regions: tuple[str, ...]) -> list[Component]:
@@ -181,19 +182,19 @@ def _recorder(spec: Spec, region: str, suffix: str, kinds: set[str]) -> Componen
 
 def security_decision(spec: Spec, components: Sequence[Component]) -> Decision:
     """The record of what the overlay added and why."""
-    settings = regime_settings(spec.compliance)
     regimes = ", ".join(spec.compliance)
     added = ["a multi-Region CloudTrail trail", "a GuardDuty detector per Region"]
     if any(c.kind == "ecr-repository" for c in components):
         added.append("an ECR repository per container image")
     if spec.compliance:
         added.append(f"AWS Config with a conformance pack for {regimes}")
+    # what the regimes raised in this design (a regime's setting does nothing where the design has no such part)
     raised = []
-    if any(s.runtime_monitoring for s in settings):
+    if any(c.properties.get(flag) is True for c in components for flag in RUNTIME_FLAGS):
         raised.append("GuardDuty Runtime Monitoring of the workloads")
-    if any(s.enhanced_image_scanning for s in settings):
+    if any(c.properties.get("enhanced_scanning") is True for c in components):
         raised.append("continuous (Amazon Inspector) image scanning")
-    if any(s.backup_vault_lock for s in settings):
+    if any(c.properties.get("locked") is True for c in components):
         raised.append("a locked backup vault")
     audit = next(c for c in components if c.kind == "cloudtrail")
     archived = "archive_after_days" in audit.properties
