@@ -16,16 +16,26 @@ def _trail(p: Pricer, c: Component) -> None:
     events = assume.management_events_per_region * len(p.regions)
     raw_gb = events * assume.cloudtrail_event_kb / KB_PER_GB
     basis = f"{events:,.0f} management events ({assume.management_events_per_region:,.0f} per Region)"
-    # the first copy of management events is free; the bucket and the CloudWatch Logs copy are not
-    for item, retention in (
-        ("s3/standard", number(c.properties, "retention_days")),
-        ("cloudwatch/logs-storage", number(c.properties, "cloudwatch_retention_days")),
-    ):
-        months = retention / DAYS_PER_MONTH
-        stored = raw_gb * assume.log_compression * months
-        resource = "aws_s3_bucket" if item.startswith("s3/") else "aws_cloudwatch_log_group"
-        kept = f"{basis} × {assume.cloudtrail_event_kb:g} KB, compressed, kept {retention:g} days"
-        p.add(c, resource, item, stored, kept)
+    # the first copy of management events is free; the bucket and the CloudWatch Logs copy are not. In steady state
+    # each store holds the months it keeps: the bucket's first months in S3 Standard, the rest archived.
+    retention = number(c.properties, "retention_days")
+    archive = c.properties.get("archive_after_days")
+    hot = min(retention, archive) if isinstance(archive, int) else retention
+    watched = number(c.properties, "cloudwatch_retention_days")
+    compressed = f"{basis} × {assume.cloudtrail_event_kb:g} KB, compressed"
+    stores = [
+        ("aws_s3_bucket", "s3/standard", hot, f"{compressed}, {hot:g} days in S3 Standard"),
+        (
+            "aws_s3_bucket",
+            "s3/glacier-flexible",
+            retention - hot,
+            f"{compressed}, then {retention - hot:g} days archived",
+        ),
+        ("aws_cloudwatch_log_group", "cloudwatch/logs-storage", watched, f"{compressed}, kept {watched:g} days"),
+    ]
+    for resource, item, days, kept in stores:
+        if days > 0:
+            p.add(c, resource, item, raw_gb * assume.log_compression * days / DAYS_PER_MONTH, kept)
     ingest = f"{basis} × {assume.cloudtrail_event_kb:g} KB"
     p.add(c, "aws_cloudwatch_log_group", "cloudwatch/logs-ingest", raw_gb, ingest)
 
