@@ -37,6 +37,7 @@ module "orders_api" {
 
   name            = "orders-api-prod-orders-api"
   service_name    = "orders-api"
+  own_cluster     = false
   cluster_arn     = module.cluster.arn
   container_image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders-api:1.4.2"
   container_port  = 8080

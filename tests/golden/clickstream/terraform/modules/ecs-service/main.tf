@@ -16,7 +16,7 @@ locals {
   region = split(":", aws_cloudwatch_log_group.this.arn)[3]
 
   cpu_units   = floor(var.cpu * 1024)
-  cluster_arn = var.cluster_arn != null ? var.cluster_arn : aws_ecs_cluster.own[0].arn
+  cluster_arn = var.own_cluster ? aws_ecs_cluster.own[0].arn : var.cluster_arn
   # arn:<partition>:ecs:<region>:<account>:cluster/<name>
   cluster_name = element(split("/", local.cluster_arn), 1)
 
@@ -38,7 +38,7 @@ locals {
 
 # Only when no shared cluster is given: a minimal cluster of the service's own, with Container Insights.
 resource "aws_ecs_cluster" "own" {
-  count = var.cluster_arn == null ? 1 : 0
+  count = var.own_cluster ? 1 : 0
 
   name = var.name
   tags = merge(var.tags, { Name = var.name })
@@ -320,7 +320,12 @@ resource "aws_ecs_service" "this" {
     }
 
     precondition {
-      condition     = var.capacity_provider == "FARGATE" || var.cluster_arn != null
+      condition     = var.own_cluster == (var.cluster_arn == null)
+      error_message = "Give cluster_arn exactly when own_cluster is false."
+    }
+
+    precondition {
+      condition     = var.capacity_provider == "FARGATE" || !var.own_cluster
       error_message = "FARGATE_SPOT needs a shared cluster (cluster_arn) with the Fargate capacity providers."
     }
   }

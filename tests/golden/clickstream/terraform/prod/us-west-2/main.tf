@@ -66,6 +66,7 @@ module "ingest" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-ingest"
   service_name    = "ingest"
+  own_cluster     = false
   cluster_arn     = module.cluster.arn
   container_image = var.container_images["ingest"]
   container_port  = 8080
@@ -91,6 +92,7 @@ module "sessionizer" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-sessionizer"
   service_name    = "sessionizer"
+  own_cluster     = false
   cluster_arn     = module.cluster.arn
   container_image = var.container_images["sessionizer"]
   container_port  = 8080

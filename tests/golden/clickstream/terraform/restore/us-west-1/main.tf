@@ -68,6 +68,7 @@ module "ingest_recovery" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-ingest-recovery"
   service_name    = "ingest"
+  own_cluster     = false
   cluster_arn     = module.cluster_recovery.arn
   container_image = var.container_images["ingest"]
   container_port  = 8080
@@ -93,6 +94,7 @@ module "sessionizer_recovery" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-sessionizer-recovery"
   service_name    = "sessionizer"
+  own_cluster     = false
   cluster_arn     = module.cluster_recovery.arn
   container_image = var.container_images["sessionizer"]
   container_port  = 8080

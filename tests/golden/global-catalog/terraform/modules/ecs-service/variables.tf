@@ -20,8 +20,14 @@ variable "service_name" {
   }
 }
 
+variable "own_cluster" {
+  description = "Create a dedicated cluster with Container Insights for this service. False runs it in cluster_arn, a shared cluster. A flag of its own because a shared cluster's ARN is unknown until that cluster exists, and whether to create a resource cannot wait for it."
+  type        = bool
+  default     = true
+}
+
 variable "cluster_arn" {
-  description = "ARN of the ECS cluster to run in (the ecs-cluster module's arn). Null creates a dedicated cluster with Container Insights for this service."
+  description = "ARN of the ECS cluster to run in (the ecs-cluster module's arn) when own_cluster is false; null otherwise."
   type        = string
   default     = null
 

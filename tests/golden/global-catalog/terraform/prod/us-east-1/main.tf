@@ -85,6 +85,7 @@ module "storefront" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-storefront"
   service_name    = "storefront"
+  own_cluster     = false
   cluster_arn     = module.cluster.arn
   container_image = var.container_images["storefront"]
   container_port  = 3000

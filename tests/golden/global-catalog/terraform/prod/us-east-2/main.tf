@@ -75,6 +75,7 @@ module "storefront_recovery" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-storefront-recovery"
   service_name    = "storefront"
+  own_cluster     = false
   cluster_arn     = module.cluster_recovery.arn
   container_image = var.container_images["storefront"]
   container_port  = 3000

@@ -52,6 +52,7 @@ module "report_builder" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-report-builder"
   service_name    = "report-builder"
+  own_cluster     = false
   cluster_arn     = module.cluster.arn
   container_image = var.container_images["report-builder"]
   container_port  = 8080

@@ -54,6 +54,7 @@ module "report_builder_recovery" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-report-builder-recovery"
   service_name    = "report-builder"
+  own_cluster     = false
   cluster_arn     = module.cluster_recovery.arn
   container_image = var.container_images["report-builder"]
   container_port  = 8080

@@ -66,6 +66,7 @@ module "orders_api" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-orders-api"
   service_name    = "orders-api"
+  own_cluster     = false
   cluster_arn     = module.cluster.arn
   container_image = var.container_images["orders-api"]
   container_port  = 8080

@@ -75,6 +75,7 @@ module "orders_api_recovery" {
   source          = "../../modules/ecs-service"
   name            = "${local.name_prefix}-orders-api-recovery"
   service_name    = "orders-api"
+  own_cluster     = false
   cluster_arn     = module.cluster_recovery.arn
   container_image = var.container_images["orders-api"]
   container_port  = 8080
