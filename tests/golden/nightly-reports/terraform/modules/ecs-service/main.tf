@@ -51,7 +51,13 @@ resource "aws_ecs_cluster" "own" {
   configuration {
     execute_command_configuration {
       kms_key_id = var.kms_key_arn
-      logging    = "DEFAULT"
+      logging    = "OVERRIDE"
+
+      # ECS Exec sessions are logged, encrypted, next to the service's own logs
+      log_configuration {
+        cloud_watch_encryption_enabled = true
+        cloud_watch_log_group_name     = aws_cloudwatch_log_group.this.name
+      }
     }
   }
 }
