@@ -72,6 +72,15 @@ UNSUPPORTED: dict[str, str] = {
     "aws_apigatewayv2_domain_name": (
         "moto 5.2.5 returns no DomainNameStatus, so the provider's waiter for AVAILABLE never ends"
     ),
+    "aws_config_conformance_pack": "moto 5.2.5 answers Config's PutConformancePack with HTTP 500",
+    "aws_appautoscaling_target": (
+        "moto 5.2.5 answers Application Auto Scaling's ListTagsForResource with HTTP 500 (the provider reads tags"
+        " after creating the target); the scaling policies that use it are left out with it"
+    ),
+    "aws_elasticache_user_group": (
+        "moto 5.2.5 answers ElastiCache's CreateUserGroup with HTTP 500; the replication group that uses it is left"
+        " out with it"
+    ),
 }
 
 # Differences the plan after apply shows only because moto does not read back what it stored (resource type ->
@@ -328,9 +337,10 @@ KNOWN_FAILURES = {
         " which moto 5.2.5 does not implement (404); a data source cannot be left out with -target"
     ),
     "orders-api": (
-        "generated-code bug: templates/terraform/modules/ecs-service counts aws_ecs_cluster.own on"
-        " var.cluster_arn == null, and the root passes module.cluster.arn, unknown until apply, so a first"
-        ' `terraform plan` fails with "Invalid count argument"'
+        "applies (with the unsupported types above left out), but the plan after apply differs on attributes not yet"
+        " triaged as moto read-back gaps or real drift (security group rules' referenced_security_group_id, the"
+        " IAM role policy, RDS Performance Insights, the DB parameter group, three ECS service attributes), and"
+        " moto answers ElastiCache's DeleteCacheSubnetGroup with HTTP 500 so destroy cannot finish"
     ),
 }
 
