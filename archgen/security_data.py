@@ -22,6 +22,7 @@ class Baseline(_Frozen):
     finding_publishing_frequency: str
     keep_images: int = Field(ge=1)
     config_retention_days: int = Field(ge=1)
+    vault_lock_max_retention_days: int = Field(ge=1)
 
 
 class RegimeSettings(_Frozen):

@@ -26,18 +26,18 @@ def security_components(spec: Spec, components: Sequence[Component], regions: tu
     settings = regime_settings(spec.compliance)
     baseline = security_data().baseline
     primary = regions[0]
+    retention = max([baseline.audit_retention_days] + [s.audit_retention_days or 0 for s in settings])
+    regimes = f" ({', '.join(spec.compliance)})" if spec.compliance else ""
     found = [
         Component(
             id="audit",
             kind="cloudtrail",
             region=primary,
-            role="CloudTrail: every API call in every Region, tamper-evident, encrypted, kept "
-            f"{_retention(spec, settings)}",
+            role="CloudTrail: every API call in every Region, tamper-evident, encrypted, "
+            f"kept {retention} days{regimes}",
             properties=_drop_none(
                 {
-                    "retention_days": max(
-                        [baseline.audit_retention_days] + [s.audit_retention_days or 0 for s in settings]
-                    ),
+                    "retention_days": retention,
                     "archive_after_days": _archive_after(settings),
                     "cloudwatch_retention_days": baseline.audit_cloudwatch_retention_days,
                 }
@@ -62,8 +62,11 @@ def lock_backups(spec: Spec, components: Sequence[Component]) -> list[Component]
     """
     if not any(s.backup_vault_lock for s in regime_settings(spec.compliance)):
         return list(components)
+    longest = security_data().baseline.vault_lock_max_retention_days
     return [
-        c.model_copy(update={"properties": {**c.properties, "locked": True}}) if c.kind == "backup-vault" else c
+        c.model_copy(update={"properties": {**c.properties, "locked": True, "lock_max_retention_days": longest}})
+        if c.kind == "backup-vault"
+        else c
         for c in components
     ]
 
@@ -78,11 +81,6 @@ def regime_settings(regimes: Sequence[str]) -> list[RegimeSettings]:
     """The settings of the named regimes (a regime without settings of its own adds nothing)."""
     data = security_data().regimes
     return [data[r] for r in regimes if r in data]
-
-
-def _retention(spec: Spec, settings: list[RegimeSettings]) -> str:
-    days = max([security_data().baseline.audit_retention_days] + [s.audit_retention_days or 0 for s in settings])
-    return f"{days} days" + (f" ({', '.join(spec.compliance)})" if spec.compliance else "")
 
 
 def _archive_after(settings: list[RegimeSettings]) -> int | None:
@@ -133,7 +131,7 @@ def _repositories(components: Sequence[Component], region: str, settings: list[R
     The recovery Region's repository receives the same pushes, so a failover or a restore never waits on the primary
     Region's registry.
     """
-    found = []
+    found: list[Component] = []
     for c in components:
         if c.kind in CONTAINER_KINDS and c.region == region:
             service = str(c.properties["service"])
@@ -152,6 +150,14 @@ def _repositories(components: Sequence[Component], region: str, settings: list[R
                     },
                 )
             )
+    # Continuous scanning is a registry-wide setting: the first repository that asks for it sets it for the design's
+    # repositories in this Region, the others leave it alone.
+    enhanced = [r for r in found if r.properties["enhanced_scanning"] is True]
+    if enhanced:
+        first = enhanced[0]
+        found[found.index(first)] = first.model_copy(
+            update={"properties": {**first.properties, "registry_scanning": True}}
+        )
     return found
 
 
