@@ -5,9 +5,11 @@ writes one extra file next to the root, ``zz_moto_override.tf`` (Terraform merge
 root): every ``provider "aws"`` configuration the root declares gets endpoints for every service at the local
 server, dummy credentials and the skip flags; the S3 backend is replaced by local state.
 
-Where moto lacks a resource type, the caller lists it with the reason; every other resource is applied with
-``-target`` (addresses from ``terraform plan -json``), leaving out only the unsupported resources and the
-resources that depend on them (from ``terraform graph``).
+Where moto lacks a resource type (or a data source), the caller lists it with the reason; every other resource is
+applied with ``-target`` on the configuration addresses of ``terraform graph``, leaving out only the unsupported
+resources and data sources and what depends on them. Targeting also keeps Terraform from reading a data source
+that is left out. Where only a reference to an unsupported resource stops a supported one, the caller may write a
+stand-in override into that module of the copy (``write_stand_ins``) so the supported one is still applied.
 """
 
 from __future__ import annotations
@@ -218,7 +220,7 @@ class Terraform:
 
     def run(self, *args: str, check: bool = True, timeout: int = APPLY_TIMEOUT) -> subprocess.CompletedProcess[str]:
         """Run terraform; its output also goes to ``terraform-<n>.log`` beside the root, to follow a slow apply."""
-        log = self.root.parent / f"terraform-{len(self.log):02d}-{args[0]}.log"
+        log = self.root.parent / f"terraform-{self.root.name}-{len(self.log):02d}-{args[0]}.log"
         errors = log.with_suffix(".err")
         with log.open("w", encoding="utf-8") as out, errors.open("w", encoding="utf-8") as err:
             process = subprocess.run(
@@ -248,26 +250,32 @@ class Terraform:
     def init(self) -> None:
         self.run("init", "-input=false", "-no-color")
 
-    def planned_addresses(self) -> list[str]:
-        """Every resource instance address the plan creates (managed resources only)."""
-        self.run("plan", "-input=false", "-no-color", "-out=initial.tfplan", *self.var_args())
-        shown = json.loads(self.run("show", "-json", "initial.tfplan").stdout)
+    def planned_addresses(self, target: list[str] | None = None) -> list[str]:
+        """Every resource instance address the plan creates or changes (managed resources only)."""
+        self.run("plan", "-input=false", "-no-color", "-out=pass.tfplan", *self.var_args(), *self.targets(target))
+        shown = json.loads(self.run("show", "-json", "pass.tfplan").stdout)
         return [
             change["address"]
             for change in shown.get("resource_changes", [])
             if change.get("mode") == "managed" and change["change"]["actions"] != ["no-op"]
         ]
 
-    def graph_edges(self) -> list[tuple[str, str]]:
-        """(dependent, dependency) pairs between resource configuration addresses, from ``terraform graph``."""
+    def graph(self) -> Graph:
+        """The root's configuration graph from ``terraform graph`` (no API calls): resources, data sources, edges."""
         dot = self.run("graph", "-type=plan").stdout
+        nodes = {_node_address(n) for n in re.findall(r'"(\[root\] [^"]+)"', dot)}
         edges = []
         for source, target in re.findall(r'"([^"]+)"\s*->\s*"([^"]+)"', dot):
             # a module's or provider's "close" node waits for everything in it: it carries no data
             if any(n.endswith("(close)") or "provider[" in n or n == "root" for n in (source, target)):
                 continue
             edges.append((_node_address(source), _node_address(target)))
-        return edges
+        return Graph(sorted(n for n in nodes if _RESOURCE_NODE.search(n)), edges)
+
+    def outputs(self) -> dict[str, Any]:
+        """The root's outputs after apply: name -> value."""
+        shown = json.loads(self.run("output", "-json").stdout)
+        return {name: output["value"] for name, output in shown.items()}
 
     def targets(self, target: list[str] | None) -> list[str]:
         return [f"-target={address}" for address in target] if target is not None else []
@@ -318,7 +326,22 @@ class Terraform:
 def _node_address(node: str) -> str:
     """``[root] module.x.aws_foo.bar (expand)`` -> ``module.x.aws_foo.bar``."""
     node = node.removeprefix("[root] ")
-    return re.sub(r"\s*\((expand|close)\)$", "", node).strip()
+    return re.sub(r"\s*\((expand|close|validation)\)$", "", node).strip()
+
+
+# a managed resource (``module.m.aws_x.y``) or data source (``data.aws_x.y``) node, not a variable, local or output
+_RESOURCE_NODE = re.compile(r"(^|\.)(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+$")
+
+
+@dataclass(frozen=True)
+class Graph:
+    """A root's resource and data-source configuration addresses, and (dependent, dependency) pairs of all nodes."""
+
+    resources: list[str]
+    edges: list[tuple[str, str]]
+
+    def managed(self) -> list[str]:
+        return [n for n in self.resources if not (n.startswith("data.") or ".data." in n)]
 
 
 def config_address(instance: str) -> str:
@@ -332,29 +355,28 @@ def resource_type(address: str) -> str:
     return parts[-2]
 
 
-def excluded_addresses(
-    planned: list[str], edges: list[tuple[str, str]], unsupported: Mapping[str, str]
-) -> dict[str, str]:
-    """Instance address -> reason, for the unsupported resources and every resource that depends on one."""
-    blocked: dict[str, str] = {}
-    for address in planned:
-        rtype = resource_type(address)
-        if rtype in unsupported:
-            blocked[config_address(address)] = f"{rtype}: {unsupported[rtype]}"
-    # dependents, transitively (on configuration addresses; module nodes carry the edges between modules)
+def kind_key(address: str) -> str:
+    """What UNSUPPORTED is keyed by: the resource type, or ``data.<type>`` for a data source."""
+    parts = config_address(address).split(".")
+    return f"data.{parts[-2]}" if len(parts) > 2 and parts[-3] == "data" else parts[-2]
+
+
+def blocked_resources(graph: Graph, unsupported: Mapping[str, str]) -> dict[str, str]:
+    """Configuration address -> reason, for the unsupported resources and data sources and everything depending on
+    one (transitively, through the variables, locals and outputs between them); resources and data sources only."""
+    seeds = [n for n in graph.resources if kind_key(n) in unsupported]
+    blocked = {n: f"{kind_key(n)}: {unsupported[kind_key(n)]}" for n in seeds}
+    origin = {n: n for n in seeds}  # the first blocked resource on the way, for the reason
     changed = True
     while changed:
         changed = False
-        for dependent, dependency in edges:
+        for dependent, dependency in graph.edges:
             if dependency in blocked and dependent not in blocked:
-                blocked[dependent] = f"depends on {dependency}"
+                origin[dependent] = dependency if dependency in graph.resources else origin[dependency]
+                blocked[dependent] = f"depends on {origin[dependent]}"
                 changed = True
-    result = {}
-    for address in planned:
-        reason = blocked.get(config_address(address))
-        if reason is not None:
-            result[address] = reason
-    return result
+    resources = set(graph.resources)
+    return {address: reason for address, reason in blocked.items() if address in resources}
 
 
 @dataclass
@@ -363,17 +385,23 @@ class DeployRecord:
 
     example: str
     root: str
-    planned: int = 0
+    planned: set[str] = field(default_factory=set)
     applied: int = 0
     excluded: dict[str, str] = field(default_factory=dict)
+    stand_ins: dict[str, str] = field(default_factory=dict)
     drift_tolerated: dict[str, list[str]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def not_applied(self) -> int:
+        """How many managed resources (configuration addresses) were left out."""
+        return sum(1 for address in self.excluded if not kind_key(address).startswith("data."))
+
     def summary(self) -> str:
         lines = [
-            f"deploy {self.example} {self.root}: {self.applied}/{self.planned} resources applied; "
-            + ", ".join(f"{step} {secs:.1f} s" for step, secs in self.seconds.items())
+            f"deploy {self.example} {self.root}: {self.applied}/{len(self.planned) + self.not_applied()} resources"
+            " applied; " + ", ".join(f"{step} {secs:.1f} s" for step, secs in self.seconds.items())
         ]
+        lines += [f"  applied with a stand-in: {where} ({reason})" for where, reason in sorted(self.stand_ins.items())]
         lines += [f"  not applied: {address} ({reason})" for address, reason in sorted(self.excluded.items())]
         lines += [
             f"  plan after apply differs only where moto does not read back: {address} {keys}"
@@ -388,7 +416,17 @@ def timed(record: DeployRecord, step: str) -> Iterator[None]:
     try:
         yield
     finally:
-        record.seconds[step] = round(time.monotonic() - start, 1)
+        record.seconds[step] = round(record.seconds.get(step, 0.0) + time.monotonic() - start, 1)
+
+
+def write_stand_ins(terraform_dir: Path, stand_ins: Mapping[str, str]) -> None:
+    """Write ``zz_moto_override.tf`` into each named module of the copy that the design has."""
+    for module, hcl in stand_ins.items():
+        folder = terraform_dir / "modules" / module
+        if folder.is_dir():
+            (folder / "zz_moto_override.tf").write_text(
+                "# Written by the deploy test: a stand-in for what moto cannot create.\n" + hcl, encoding="utf-8"
+            )
 
 
 def copy_terraform(design_dir: Path, work: Path) -> Path:
