@@ -3,7 +3,9 @@
 The generated code is never changed. The test copies the design's ``terraform/`` folder to a temporary folder and
 writes one extra file next to the root, ``zz_moto_override.tf`` (Terraform merges ``*_override.tf`` files over the
 root): every ``provider "aws"`` configuration the root declares gets endpoints for every service at the local
-server, dummy credentials and the skip flags; the S3 backend is replaced by local state.
+server, dummy credentials and the skip flags; the S3 backend is replaced by local state. The provider still asks
+the server's STS for the account ID (moto's 123456789012), as it would AWS: without it, it reads a rule that
+references a security group of the same account back as a cross-account reference (``<account>/sg-...``).
 
 Where moto lacks a resource type (or a data source), the caller lists it with the reason; every other resource is
 applied with ``-target`` on the configuration addresses of ``terraform graph``, leaving out only the unsupported
@@ -173,7 +175,6 @@ def override_text(root: Path, endpoint: str) -> str:
             f'  secret_key                  = "{DUMMY_KEY}"\n'
             "  skip_credentials_validation = true\n"
             "  skip_metadata_api_check     = true\n"
-            "  skip_requesting_account_id  = true\n"
             "  s3_use_path_style           = true\n"
             "  max_retries                 = 2\n"
             "\n"
