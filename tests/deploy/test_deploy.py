@@ -204,10 +204,12 @@ def _of_type(state: dict[str, Any], rtype: str) -> list[dict[str, Any]]:
 
 def _verify_common(server: MotoServer, region: str, state: dict[str, Any]) -> None:
     """Every design: KMS keys with rotation; S3 buckets KMS-encrypted, public access blocked, tagged."""
-    kms = aws_session(region).client("kms", endpoint_url=server.endpoint)
     keys = _of_type(state, "aws_kms_key")
     assert keys, "no KMS key applied"
     for key in keys:
+        # a root may hold keys of another Region too (CloudFront's WAF logs in us-east-1): ask the key's own Region
+        key_region = key["values"]["arn"].split(":")[3]
+        kms = aws_session(key_region).client("kms", endpoint_url=server.endpoint)
         assert kms.get_key_rotation_status(KeyId=key["values"]["key_id"])["KeyRotationEnabled"]
     s3 = aws_session(region).client("s3", endpoint_url=server.endpoint)
     buckets = _of_type(state, "aws_s3_bucket")
@@ -585,7 +587,7 @@ class RootRun:
         record.stand_ins = {
             f"modules/{module}": reason
             for module, (_, reason) in STAND_INS.items()
-            if (terraform_dir / "modules" / module).is_dir()
+            if f'source = "../../modules/{module}"' in re.sub(r"\s+", " ", main_tf)
         }
         # targeting the supported resources also keeps Terraform from reading the data sources left out
         targets = [address for address in graph.managed() if address not in blocked] if blocked else None
@@ -694,11 +696,13 @@ def deployed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
     def run(case: Case) -> DeployOutcome:
         try:
-            return DeployOutcome(deploy(case, tmp_path_factory.mktemp(case.example)), None)
+            return DeployOutcome(deploy(case, folders[case.example]), None)
         except Exception as exc:
             return DeployOutcome(None, exc)
 
     cases = _selected(request.session)
+    # made here, not in the workers: pytest's temporary folders are not safe to create from several threads
+    folders = {case.example: tmp_path_factory.mktemp(case.example) for case in cases}
     with ThreadPoolExecutor(max_workers=DEPLOY_JOBS) as pool:
         return dict(zip([c.example for c in cases], pool.map(run, cases), strict=True))
 
