@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,6 +187,36 @@ def override_text(root: Path, endpoint: str) -> str:
     return "# Written by the deploy test: moto's server on 127.0.0.1, local state.\n" + "\n".join([*blocks, backend])
 
 
+# -- read-back gaps that would cascade -------------------------------------------------------------------------------
+_RESOURCE_BLOCK = re.compile(r'^resource\s+"([^"]+)"\s+"([^"]+)"\s*\{(.*?)^\}', re.MULTILINE | re.DOTALL)
+_IGNORE_CHANGES = re.compile(r"^\s*ignore_changes\s*=\s*\[(.*)\]\s*$", re.MULTILINE)
+READBACK_OVERRIDE = "zz_moto_readback_override.tf"
+
+
+def readback_overrides(terraform_dir: Path, ignored: Mapping[str, Sequence[str]]) -> dict[Path, str]:
+    """Per folder, an override file with ``ignore_changes`` for the attributes of ``ignored`` (resource type ->
+    attributes) on every resource of those types, keeping the ``ignore_changes`` a block already has.
+
+    For read-back gaps whose difference forces a replacement or makes dependents' values unknown: listed after the
+    fact (as MOTO_READBACK is), every dependent would show a change too. Written only for the plan after apply.
+    """
+    found: dict[Path, list[str]] = {}
+    for path in sorted(terraform_dir.rglob("*.tf")):
+        if path.name.endswith("_override.tf") or ".terraform" in path.parts:
+            continue
+        for rtype, name, body in _RESOURCE_BLOCK.findall(path.read_text(encoding="utf-8")):
+            if rtype not in ignored:
+                continue
+            existing = _IGNORE_CHANGES.search(body)
+            kept = [a.strip() for a in existing.group(1).split(",") if a.strip()] if existing else []
+            attributes = ", ".join([*kept, *ignored[rtype]])
+            found.setdefault(path.parent, []).append(
+                f'resource "{rtype}" "{name}" {{\n  lifecycle {{\n    ignore_changes = [{attributes}]\n  }}\n}}\n'
+            )
+    header = "# Written by the deploy test for the plan after apply: attributes moto does not read back.\n"
+    return {folder / READBACK_OVERRIDE: header + "\n".join(blocks) for folder, blocks in found.items()}
+
+
 # -- terraform -------------------------------------------------------------------------------------------------------
 @dataclass
 class Terraform:
@@ -271,7 +301,7 @@ class Terraform:
             if any(n.endswith("(close)") or "provider[" in n or n == "root" for n in (source, target)):
                 continue
             edges.append((_node_address(source), _node_address(target)))
-        return Graph(sorted(n for n in nodes if _RESOURCE_NODE.search(n)), edges)
+        return Graph(sorted(n for n in nodes if _RESOURCE_NODE.match(n)), edges)
 
     def outputs(self) -> dict[str, Any]:
         """The root's outputs after apply: name -> value."""
@@ -285,7 +315,8 @@ class Terraform:
         self.run("apply", "-input=false", "-no-color", "-auto-approve", *self.var_args(), *self.targets(target))
 
     def drift(self, target: list[str] | None) -> tuple[int, dict[str, list[str]]]:
-        """``plan -detailed-exitcode`` after apply: its exit code and, per changed resource, the changed attributes."""
+        """``plan -detailed-exitcode`` after apply: its exit code and, per changed resource, the changed attributes
+        (``"<name> (known after apply)"`` where the new value is unknown until apply)."""
         result = self.run(
             "plan",
             "-input=false",
@@ -306,7 +337,12 @@ class Terraform:
             before = change["change"].get("before") or {}
             after = change["change"].get("after") or {}
             unknown = change["change"].get("after_unknown") or {}
-            keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) or unknown.get(k))
+            # a value Terraform only learns during apply is told apart from a different known value
+            keys = sorted(
+                f"{k} (known after apply)" if unknown.get(k) else k
+                for k in set(before) | set(after)
+                if before.get(k) != after.get(k) or unknown.get(k)
+            )
             changed[change["address"]] = keys
         return result.returncode, changed
 
@@ -330,8 +366,9 @@ def _node_address(node: str) -> str:
     return re.sub(r"\s*\((expand|close|validation)\)$", "", node).strip()
 
 
-# a managed resource (``module.m.aws_x.y``) or data source (``data.aws_x.y``) node, not a variable, local or output
-_RESOURCE_NODE = re.compile(r"(^|\.)(data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+$")
+# a managed resource (``module.m.aws_x.y``) or data source (``data.aws_x.y``) node: a resource type has an
+# underscore, unlike var, local, output and module
+_RESOURCE_NODE = re.compile(r"^(module\.[^.]+\.)*(data\.)?[a-z0-9]+_[a-z0-9_]+\.[^.]+$")
 
 
 @dataclass(frozen=True)
@@ -364,9 +401,17 @@ def kind_key(address: str) -> str:
 
 def blocked_resources(graph: Graph, unsupported: Mapping[str, str]) -> dict[str, str]:
     """Configuration address -> reason, for the unsupported resources and data sources and everything depending on
-    one (transitively, through the variables, locals and outputs between them); resources and data sources only."""
+    one, transitively through the variables, locals and outputs between them (resources and data sources only).
+
+    A key of ``unsupported`` is a resource type, ``data.<type>`` or a configuration address (a module output).
+    """
     seeds = [n for n in graph.resources if kind_key(n) in unsupported]
     blocked = {n: f"{kind_key(n)}: {unsupported[kind_key(n)]}" for n in seeds}
+    # a key may also be a configuration address (a module output moto leaves empty): what depends on it is left out
+    for key, reason in unsupported.items():
+        if "." in key and not key.startswith("data."):
+            blocked[key] = f"{key}: {reason}"
+            seeds.append(key)
     origin = {n: n for n in seeds}  # the first blocked resource on the way, for the reason
     changed = True
     while changed:
@@ -391,6 +436,7 @@ class DeployRecord:
     excluded: dict[str, str] = field(default_factory=dict)
     stand_ins: dict[str, str] = field(default_factory=dict)
     drift_tolerated: dict[str, list[str]] = field(default_factory=dict)
+    readback_ignored: dict[str, list[str]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def not_applied(self) -> int:
@@ -407,6 +453,10 @@ class DeployRecord:
         lines += [
             f"  plan after apply differs only where moto does not read back: {address} {keys}"
             for address, keys in sorted(self.drift_tolerated.items())
+        ]
+        lines += [
+            f"  plan after apply ignores (ignore_changes) what moto does not read back: {rtype} {keys}"
+            for rtype, keys in sorted(self.readback_ignored.items())
         ]
         return "\n".join(lines)
 
