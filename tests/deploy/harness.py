@@ -7,7 +7,9 @@ server, dummy credentials and the skip flags; the S3 backend is replaced by loca
 
 Where moto lacks a resource type, the caller lists it with the reason; every other resource is applied with
 ``-target`` (addresses from ``terraform plan -json``), leaving out only the unsupported resources and the
-resources that depend on them (from ``terraform graph``).
+resources that depend on them (from ``terraform graph``). What cannot even be planned here (a data source moto
+lacks, a provider with no real binary on the machine) is left out of the first plan the same way: the plan then
+targets every other resource of the graph.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,8 @@ ENDPOINT_SERVICES = (
 )
 
 _ALIAS = re.compile(r'^\s*alias\s*=\s*"([^"]+)"', re.MULTILINE)
+# module.<name>. ... [data.]<type>.<name>: a resource type has an underscore, unlike var, local, output, module
+_RESOURCE_ADDRESS = re.compile(r"^(module\.[^.]+\.)*(data\.)?[a-z0-9]+_[a-z0-9_]+\.[^.]+$")
 _PROVIDER = re.compile(r'^provider\s+"aws"\s*\{(.*?)^\}', re.MULTILINE | re.DOTALL)
 
 
@@ -171,7 +175,9 @@ def override_text(root: Path, endpoint: str) -> str:
             f'  secret_key                  = "{DUMMY_KEY}"\n'
             "  skip_credentials_validation = true\n"
             "  skip_metadata_api_check     = true\n"
-            "  skip_requesting_account_id  = true\n"
+            # the account ID comes from moto's STS: resources whose ID is the account ID (the ECR registry scanning
+            # configuration) would otherwise get an empty ID and be read back as absent
+            "  skip_requesting_account_id  = false\n"
             "  s3_use_path_style           = true\n"
             "  max_retries                 = 2\n"
             "\n"
@@ -182,6 +188,36 @@ def override_text(root: Path, endpoint: str) -> str:
         )
     backend = 'terraform {\n  backend "local" {\n    path = "terraform.tfstate"\n  }\n}\n'
     return "# Written by the deploy test: moto's server on 127.0.0.1, local state.\n" + "\n".join([*blocks, backend])
+
+
+# -- read-back gaps that would cascade -------------------------------------------------------------------------------
+_RESOURCE_BLOCK = re.compile(r'^resource\s+"([^"]+)"\s+"([^"]+)"\s*\{(.*?)^\}', re.MULTILINE | re.DOTALL)
+_IGNORE_CHANGES = re.compile(r"^\s*ignore_changes\s*=\s*\[(.*)\]\s*$", re.MULTILINE)
+READBACK_OVERRIDE = "zz_moto_readback_override.tf"
+
+
+def readback_overrides(terraform_dir: Path, ignored: Mapping[str, Sequence[str]]) -> dict[Path, str]:
+    """Per folder, an override file with ``ignore_changes`` for the attributes of ``ignored`` (resource type ->
+    attributes) on every resource of those types, keeping the ``ignore_changes`` a block already has.
+
+    For read-back gaps whose difference forces a replacement or makes dependents' values unknown: listed after the
+    fact (as MOTO_READBACK is), every dependent would show a change too. Written only for the plan after apply.
+    """
+    found: dict[Path, list[str]] = {}
+    for path in sorted(terraform_dir.rglob("*.tf")):
+        if path.name.endswith("_override.tf") or ".terraform" in path.parts:
+            continue
+        for rtype, name, body in _RESOURCE_BLOCK.findall(path.read_text(encoding="utf-8")):
+            if rtype not in ignored:
+                continue
+            existing = _IGNORE_CHANGES.search(body)
+            kept = [a.strip() for a in existing.group(1).split(",") if a.strip()] if existing else []
+            attributes = ", ".join([*kept, *ignored[rtype]])
+            found.setdefault(path.parent, []).append(
+                f'resource "{rtype}" "{name}" {{\n  lifecycle {{\n    ignore_changes = [{attributes}]\n  }}\n}}\n'
+            )
+    header = "# Written by the deploy test for the plan after apply: attributes moto does not read back.\n"
+    return {folder / READBACK_OVERRIDE: header + "\n".join(blocks) for folder, blocks in found.items()}
 
 
 # -- terraform -------------------------------------------------------------------------------------------------------
@@ -248,9 +284,9 @@ class Terraform:
     def init(self) -> None:
         self.run("init", "-input=false", "-no-color")
 
-    def planned_addresses(self) -> list[str]:
-        """Every resource instance address the plan creates (managed resources only)."""
-        self.run("plan", "-input=false", "-no-color", "-out=initial.tfplan", *self.var_args())
+    def planned_addresses(self, target: list[str] | None = None) -> list[str]:
+        """Every resource instance address the plan creates (managed resources only), of ``target`` if given."""
+        self.run("plan", "-input=false", "-no-color", "-out=initial.tfplan", *self.var_args(), *self.targets(target))
         shown = json.loads(self.run("show", "-json", "initial.tfplan").stdout)
         return [
             change["address"]
@@ -268,6 +304,12 @@ class Terraform:
                 continue
             edges.append((_node_address(source), _node_address(target)))
         return edges
+
+    def resource_nodes(self) -> list[str]:
+        """Configuration addresses of every resource and data source in ``terraform graph`` (no provider is called)."""
+        dot = self.run("graph", "-type=plan").stdout
+        nodes = {_node_address(node) for node in re.findall(r'"(\[root\] [^"]+)"', dot)}
+        return sorted(node for node in nodes if _RESOURCE_ADDRESS.match(node))
 
     def targets(self, target: list[str] | None) -> list[str]:
         return [f"-target={address}" for address in target] if target is not None else []
@@ -335,8 +377,15 @@ def resource_type(address: str) -> str:
 def excluded_addresses(
     planned: list[str], edges: list[tuple[str, str]], unsupported: Mapping[str, str]
 ) -> dict[str, str]:
-    """Instance address -> reason, for the unsupported resources and every resource that depends on one."""
+    """Instance address -> reason, for the unsupported resources and every resource that depends on one.
+
+    A key of ``unsupported`` is a resource type, or a configuration address from ``terraform graph`` (a resource,
+    a module output) whose dependents are left out.
+    """
     blocked: dict[str, str] = {}
+    for key, why in unsupported.items():
+        if "." in key:  # a configuration address (such as a module output moto leaves empty): its dependents go
+            blocked[key] = f"{key}: {why}"
     for address in planned:
         rtype = resource_type(address)
         if rtype in unsupported:
@@ -367,6 +416,7 @@ class DeployRecord:
     applied: int = 0
     excluded: dict[str, str] = field(default_factory=dict)
     drift_tolerated: dict[str, list[str]] = field(default_factory=dict)
+    readback_ignored: dict[str, list[str]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -378,6 +428,10 @@ class DeployRecord:
         lines += [
             f"  plan after apply differs only where moto does not read back: {address} {keys}"
             for address, keys in sorted(self.drift_tolerated.items())
+        ]
+        lines += [
+            f"  plan after apply ignores (ignore_changes) what moto does not read back: {rtype} {keys}"
+            for rtype, keys in sorted(self.readback_ignored.items())
         ]
         return "\n".join(lines)
 
