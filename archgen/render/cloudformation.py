@@ -28,8 +28,20 @@ from archgen.render.terraform import ENVIRONMENT, Root, roots_of
 EDGE_REGION = "us-east-1"  # CloudFront certificates, CLOUDFRONT-scope web ACLs and CloudFront log delivery
 EDGE_PATH = f"cloudformation/{ENVIRONMENT}/edge"
 # Component kinds the CloudFormation target realises; a design with any other kind is refused as a whole.
-SUPPORTED_KINDS = frozenset({"cloudfront", "waf", "s3-bucket", "backup-vault", "cloudtrail", "guardduty-detector"})
-COVERED_BLUEPRINTS = ("static-site",)
+SUPPORTED_KINDS = frozenset(
+    {
+        "cloudfront",
+        "waf",
+        "s3-bucket",
+        "backup-vault",
+        "cloudtrail",
+        "guardduty-detector",
+        "lambda-function",
+        "api-gateway-http",
+        "dynamodb-table",
+    }
+)
+COVERED_BLUEPRINTS = ("static-site", "serverless-api")
 # AWS managed CloudFront policies (fixed ids published by AWS).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 DOMAIN_PATTERN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
@@ -89,9 +101,9 @@ def unsupported_reason(design: Design) -> str | None:
     if not kinds:
         return None
     return (
-        f"CloudFormation is not available for the {design.blueprint} blueprint yet (covered: "
-        f"{', '.join(COVERED_BLUEPRINTS)}); no CloudFormation support for component kinds {', '.join(kinds)}. "
-        "Use --target terraform for this design."
+        f"CloudFormation is not available for {design.name} ({design.blueprint} blueprint) yet: no CloudFormation "
+        f"support for component kinds {', '.join(kinds)} (covered so far: {', '.join(COVERED_BLUEPRINTS)}, "
+        "with a CloudFront edge). Use --target terraform for this design."
     )
 
 
@@ -105,6 +117,7 @@ class _Stack:
         self.conditions: dict[str, Any] = {}
         self.resources: dict[str, Any] = {}
         self.outputs: dict[str, Any] = {}
+        self.rules: dict[str, Any] = {}
         self.description = description
         self.parameter("Environment", {
             "Type": "String",
@@ -173,7 +186,7 @@ class _Stack:
             template["Metadata"]["cfn-lint"] = {"config": {"ignore_checks": ["E1029"]}}
         template["Parameters"] = self.parameters
         # As the Terraform root's region variable: each stack is designed for one Region.
-        template["Rules"] = {
+        template["Rules"] = self.rules | {
             "DesignedRegion": {
                 "Assertions": [
                     {
@@ -658,6 +671,393 @@ def _cloudtrail(stack: _Stack, c: Component) -> None:
     stack.output("TrailArn", "ARN of the audit trail.", _get_att("Trail", "Arn"), condition="AuditTrail")
 
 
+def _pascal(text: str) -> str:
+    return "".join(part.capitalize() for part in "".join(ch if ch.isalnum() else "-" for ch in text).split("-"))
+
+
+def _dynamodb_table(stack: _Stack, root: Root, c: Component) -> None:
+    name = _logical(c.id, "Table")
+    backup = any(b.kind == "backup-vault" and "schedule" in b.properties for b in root.components)
+    properties: dict[str, Any] = {
+        "TableName": _sub(f"{stack.prefix}-{c.id}"),
+        "BillingMode": str(c.properties["billing_mode"]),
+        "AttributeDefinitions": [
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "PointInTimeRecoverySpecification": {
+            "PointInTimeRecoveryEnabled": bool(c.properties.get("point_in_time_recovery"))
+        },
+        "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": _get_att("Key", "Arn")},
+        "DeletionProtectionEnabled": True,
+        "Tags": stack.tags({"archgen:backup": "true"} if backup else None),
+    }
+    if c.properties.get("billing_mode") == "PROVISIONED":
+        raise UserError(f"CloudFormation covers on-demand DynamoDB tables only yet; {c.id} is PROVISIONED")
+    stack.add(name, "AWS::DynamoDB::Table", properties, DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
+    stack.output(f"{_logical(c.id)}TableArn", f"ARN of {c.id} (DynamoDB table).", _get_att(name, "Arn"))
+
+
+def _access_statements(root: Root, c: Component) -> list[dict[str, Any]]:
+    """What a function needs on the stores it connects to (the Terraform modules' access_policy_json)."""
+    statements: list[dict[str, Any]] = []
+    via_s3 = {"StringEquals": {"kms:ViaService": _sub("s3.${AWS::Region}.amazonaws.com")}}
+    for target in root.targets_of(c.id):
+        if target.kind == "dynamodb-table":
+            arn = _get_att(_logical(target.id, "Table"), "Arn")
+            actions = [
+                "dynamodb:BatchGetItem",
+                "dynamodb:BatchWriteItem",
+                "dynamodb:ConditionCheckItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:DescribeTable",
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:Query",
+                "dynamodb:Scan",
+                "dynamodb:UpdateItem",
+            ]
+            resources = [arn, {"Fn::Join": ["", [arn, "/index/*"]]}]
+            statements.append({"Sid": f"ReadWrite{_pascal(target.id)}", "Effect": "Allow", "Action": actions,
+                               "Resource": resources})  # fmt: skip
+        elif target.kind == "s3-bucket":
+            arn = _get_att(_logical(target.id, "Bucket"), "Arn")
+            statements += [
+                {"Sid": f"List{_pascal(target.id)}", "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": arn},
+                {
+                    "Sid": f"ReadWrite{_pascal(target.id)}Objects",
+                    "Effect": "Allow",
+                    "Action": ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+                    "Resource": {"Fn::Join": ["", [arn, "/*"]]},
+                },
+                {
+                    "Sid": f"Use{_pascal(target.id)}KeyThroughS3",
+                    "Effect": "Allow",
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                    "Resource": _get_att("Key", "Arn"),
+                    "Condition": via_s3,
+                },
+            ]
+    return statements
+
+
+def _lambda_function(stack: _Stack, root: Root, c: Component) -> None:
+    service = str(c.properties["service"])
+    base = _logical(c.id)
+    package = _pascal(service)
+    stack.parameter(f"{package}PackageBucket", {
+        "Type": "String",
+        "AllowedPattern": r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        "ConstraintDescription": "an S3 bucket name",
+        "Description": f"S3 bucket (in this Region) holding the {service} service's deployment package.",
+    })  # fmt: skip
+    stack.parameter(f"{package}PackageKey", {
+        "Type": "String",
+        "AllowedPattern": r"^[A-Za-z0-9!_.*'()/-]+\.zip$",
+        "ConstraintDescription": "the key of a .zip object",
+        "Description": f"S3 key of the {service} service's .zip deployment package.",
+    })  # fmt: skip
+    stack.parameter(f"{package}Runtime", {
+        "Type": "String",
+        "Default": "provided.al2023",
+        "AllowedPattern": r"^[a-z0-9.]+$",
+        "Description": f"Lambda runtime of the {service} service.",
+    })  # fmt: skip
+    stack.parameter(f"{package}Handler", {
+        "Type": "String",
+        "Default": "bootstrap",
+        "AllowedPattern": r"^[A-Za-z0-9_.:/-]{1,128}$",
+        "Description": f"Handler of the {service} service.",
+    })  # fmt: skip
+    function_name = f"{stack.prefix}-{c.id}"
+    stack.add(
+        f"{base}LogGroup",
+        "AWS::Logs::LogGroup",
+        {
+            "LogGroupName": _sub(f"/aws/lambda/{function_name}"),
+            "RetentionInDays": 365,
+            "KmsKeyId": _get_att("Key", "Arn"),
+            "Tags": stack.tags(),
+        },
+        DeletionPolicy="Retain",
+        UpdateReplacePolicy="Retain",
+    )
+    stack.add(
+        f"{base}DeadLetterQueue",
+        "AWS::SQS::Queue",
+        {
+            "QueueName": _sub(f"{function_name}-dlq"),
+            "KmsMasterKeyId": _get_att("Key", "Arn"),
+            "KmsDataKeyReusePeriodSeconds": 300,
+            "MessageRetentionPeriod": 1209600,
+            "Tags": stack.tags(),
+        },
+    )
+    stack.add(
+        f"{base}SigningProfile",
+        "AWS::Signer::SigningProfile",
+        {
+            "PlatformId": "AWSLambda-SHA384-ECDSA",
+            "SignatureValidityPeriod": {"Value": 5, "Type": "YEARS"},
+            "Tags": stack.tags(),
+        },
+    )
+    stack.add(
+        f"{base}CodeSigning",
+        "AWS::Lambda::CodeSigningConfig",
+        {
+            "Description": _sub(f"Signing profile for {function_name}"),
+            "AllowedPublishers": {
+                "SigningProfileVersionArns": [_get_att(f"{base}SigningProfile", "ProfileVersionArn")]
+            },
+            "CodeSigningPolicies": {"UntrustedArtifactOnDeployment": "Warn"},
+            "Tags": stack.tags(),
+        },
+    )
+    log_group_arn = _get_att(f"{base}LogGroup", "Arn")
+    own = [
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": {"Fn::Join": ["", [log_group_arn, ":*"]]},
+        },
+        {
+            "Sid": "SendFailedEventsToTheDeadLetterQueue",
+            "Effect": "Allow",
+            "Action": ["sqs:SendMessage"],
+            "Resource": _get_att(f"{base}DeadLetterQueue", "Arn"),
+        },
+        {
+            "Sid": "UseTheRegionKey",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": _get_att("Key", "Arn"),
+        },
+    ]
+    policies = [{"PolicyName": "logs-dlq-and-key", "PolicyDocument": _policy(*own)}]
+    access = _access_statements(root, c)
+    if access:
+        policies.append({"PolicyName": "data-access", "PolicyDocument": _policy(*access)})
+    stack.add(
+        f"{base}Role",
+        "AWS::IAM::Role",
+        {
+            "Description": _sub(f"Runtime identity of the {service} function ({function_name})"),
+            "AssumeRolePolicyDocument": _policy(
+                _statement("LambdaAssumes", ["sts:AssumeRole"], None, {"Service": "lambda.amazonaws.com"})
+            ),
+            "MaxSessionDuration": 3600,
+            "ManagedPolicyArns": [_sub("arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess")],
+            "Policies": policies,
+            "Tags": stack.tags(),
+        },
+    )
+    code: dict[str, Any] = {"S3Bucket": _ref(f"{package}PackageBucket"), "S3Key": _ref(f"{package}PackageKey")}
+    stack.add(
+        f"{base}Function",
+        "AWS::Lambda::Function",
+        {
+            "FunctionName": _sub(function_name),
+            "Description": _sub(f"{service} ({function_name})"),
+            "Role": _get_att(f"{base}Role", "Arn"),
+            "Code": code,
+            "Runtime": _ref(f"{package}Runtime"),
+            "Handler": _ref(f"{package}Handler"),
+            "Architectures": [str(c.properties["architecture"])],
+            "MemorySize": int(number(c.properties, "memory_mib")),
+            "Timeout": int(number(c.properties, "timeout_seconds")),
+            "ReservedConcurrentExecutions": int(c.properties.get("reserved_concurrency", 100)),  # type: ignore[arg-type]
+            "KmsKeyArn": _get_att("Key", "Arn"),
+            "CodeSigningConfigArn": _ref(f"{base}CodeSigning"),
+            "Environment": {"Variables": {"SERVICE_NAME": service}},
+            "TracingConfig": {"Mode": "Active"},
+            "DeadLetterConfig": {"TargetArn": _get_att(f"{base}DeadLetterQueue", "Arn")},
+            "LoggingConfig": {
+                "LogFormat": "JSON",
+                "LogGroup": _ref(f"{base}LogGroup"),
+                "ApplicationLogLevel": "INFO",
+                "SystemLogLevel": "WARN",
+            },
+            "Tags": stack.tags(),
+        },
+        Metadata={
+            "checkov": {
+                "skip": [
+                    {
+                        "id": "CKV_AWS_117",
+                        "comment": "The design has no VPC: a function with no VPC resources to reach needs no "
+                        "network interfaces (the Terraform attaches it whenever the design has a VPC).",
+                    }
+                ]
+            }
+        },
+    )
+    stack.output(f"{base}FunctionArn", f"ARN of the {c.id} function.", _get_att(f"{base}Function", "Arn"))
+
+
+def _api_gateway(stack: _Stack, root: Root, c: Component) -> None:
+    base = _logical(c.id)
+    functions = [f for f in root.components_of_kind("lambda-function") if f.properties.get("public")]
+    name = f"{stack.prefix}-{c.id}"
+    stack.add(
+        f"{base}AccessLogGroup",
+        "AWS::Logs::LogGroup",
+        {
+            "LogGroupName": _sub(f"/aws/apigateway/{name}"),
+            "RetentionInDays": 365,
+            "KmsKeyId": _get_att("Key", "Arn"),
+            "Tags": stack.tags(),
+        },
+        DeletionPolicy="Retain",
+        UpdateReplacePolicy="Retain",
+    )
+    stack.add(
+        f"{base}Api",
+        "AWS::ApiGatewayV2::Api",
+        {
+            "Name": _sub(name),
+            "Description": _sub(f"HTTP API {name}"),
+            "ProtocolType": "HTTP",
+            "DisableExecuteApiEndpoint": False,
+            "Tags": {tag["Key"]: tag["Value"] for tag in stack.tags()},
+        },
+    )
+    api = _ref(f"{base}Api")
+    single = len(functions) == 1
+    for f in functions:
+        fn = _logical(f.id)
+        integration = f"{base}{fn}Integration"
+        stack.add(
+            integration,
+            "AWS::ApiGatewayV2::Integration",
+            {
+                "ApiId": api,
+                "Description": f"Lambda function {f.id}",
+                "IntegrationType": "AWS_PROXY",
+                "IntegrationMethod": "POST",
+                "IntegrationUri": _get_att(f"{fn}Function", "Arn"),
+                "PayloadFormatVersion": "2.0",
+                "TimeoutInMillis": 30000,
+            },
+        )
+        service = str(f.properties["service"])
+        keys = ["$default"] if single else [f"ANY /{service}", f"ANY /{service}/{{proxy+}}"]
+        for index, key in enumerate(keys):
+            stack.add(
+                f"{base}{fn}Route{index or ''}",
+                "AWS::ApiGatewayV2::Route",
+                {
+                    "ApiId": api,
+                    "RouteKey": key,
+                    "Target": {"Fn::Join": ["/", ["integrations", _ref(integration)]]},
+                    "AuthorizationType": "NONE",
+                },
+                Metadata={
+                    "checkov": {
+                        "skip": [
+                            {
+                                "id": "CKV_AWS_309",
+                                "comment": "The public API authenticates callers in the service itself, as the "
+                                "spec describes it (the Terraform adds a JWT authorizer only with jwt_issuer).",
+                            }
+                        ]
+                    }
+                },
+            )
+        source = "/*/$default" if single else f"/*/*/{service}*"
+        stack.add(
+            f"{base}{fn}Permission",
+            "AWS::Lambda::Permission",
+            {
+                "Action": "lambda:InvokeFunction",
+                "FunctionName": _ref(f"{fn}Function"),
+                "Principal": "apigateway.amazonaws.com",
+                "SourceArn": {
+                    "Fn::Join": [
+                        "",
+                        [
+                            _sub(
+                                f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{base}Api}}"
+                            ),
+                            source,
+                        ],
+                    ]
+                },
+            },
+        )
+    fields = ["requestId", "requestTime", "identity.sourceIp", "identity.userAgent", "httpMethod", "path",
+              "routeKey", "protocol", "status", "responseLength", "responseLatency", "integrationLatency",
+              "integrationStatus", "integrationErrorMessage", "error.message", "domainName"]  # fmt: skip
+    log_format = "{" + ",".join(f'"{f.split(".")[-1]}":"$context.{f}"' for f in fields) + "}"
+    stack.add(
+        f"{base}Stage",
+        "AWS::ApiGatewayV2::Stage",
+        {
+            "ApiId": api,
+            "StageName": "$default",
+            "AutoDeploy": True,
+            "AccessLogSettings": {"DestinationArn": _get_att(f"{base}AccessLogGroup", "Arn"), "Format": log_format},
+            "DefaultRouteSettings": {
+                "ThrottlingRateLimit": int(c.properties.get("throttling_rate_limit", 1000)),  # type: ignore[arg-type]
+                "ThrottlingBurstLimit": int(c.properties.get("throttling_burst_limit", 2000)),  # type: ignore[arg-type]
+                "DetailedMetricsEnabled": True,
+            },
+            "Tags": {tag["Key"]: tag["Value"] for tag in stack.tags()},
+        },
+    )
+    stack.parameter("DomainName", {
+        "Type": "String",
+        "Default": "",
+        "AllowedPattern": r"^(([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})?$",
+        "ConstraintDescription": "empty, or a fully qualified lowercase DNS name",
+        "Description": "The DNS name users reach the API at, e.g. api.example.com; empty for the execute-api name.",
+    })  # fmt: skip
+    stack.parameter("CertificateArn", {
+        "Type": "String",
+        "Default": "",
+        "AllowedPattern": r"^(arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[a-f0-9-]{36})?$",
+        "ConstraintDescription": "empty, or the ARN of a regional ACM certificate for DomainName",
+        "Description": "Regional ACM certificate of DomainName (needed when DomainName is set).",
+    })  # fmt: skip
+    stack.conditions["HasDomain"] = {"Fn::Not": [{"Fn::Equals": [_ref("DomainName"), ""]}]}
+    stack.conditions["HasCertificate"] = {"Fn::Not": [{"Fn::Equals": [_ref("CertificateArn"), ""]}]}
+    stack.rules["DomainNeedsCertificate"] = {
+        "RuleCondition": {"Fn::Not": [{"Fn::Equals": [_ref("DomainName"), ""]}]},
+        "Assertions": [
+            {
+                "Assert": {"Fn::Not": [{"Fn::Equals": [_ref("CertificateArn"), ""]}]},
+                "AssertDescription": "A custom DomainName needs CertificateArn (a regional ACM certificate).",
+            }
+        ],
+    }
+    stack.add(
+        f"{base}DomainName",
+        "AWS::ApiGatewayV2::DomainName",
+        {
+            "DomainName": _ref("DomainName"),
+            "DomainNameConfigurations": [
+                {
+                    # the same condition as the resource's: cfn-lint would otherwise check the empty default
+                    "CertificateArn": _if("HasCertificate", _ref("CertificateArn")),
+                    "EndpointType": "REGIONAL",
+                    "SecurityPolicy": "TLS_1_2",
+                }
+            ],
+            "Tags": {tag["Key"]: tag["Value"] for tag in stack.tags()},
+        },
+        Condition="HasDomain",
+    )
+    stack.add(
+        f"{base}ApiMapping",
+        "AWS::ApiGatewayV2::ApiMapping",
+        {"ApiId": api, "DomainName": _ref(f"{base}DomainName"), "Stage": _ref(f"{base}Stage")},
+        Condition="HasDomain",
+    )
+    stack.output(f"{base}Endpoint", f"Invoke URL of the {c.id} HTTP API.", _get_att(f"{base}Api", "ApiEndpoint"))
+
+
 def _strip_none_principal(template: Any) -> Any:
     """Drop the ``Resource: None`` placeholders of trust policies (they take no Resource)."""
     if isinstance(template, dict):
@@ -683,6 +1083,12 @@ def _region_stack(root: Root) -> Template:
             _guardduty(stack, c)
         elif c.kind == "cloudtrail":
             _cloudtrail(stack, c)
+        elif c.kind == "dynamodb-table":
+            _dynamodb_table(stack, root, c)
+        elif c.kind == "lambda-function":
+            _lambda_function(stack, root, c)
+        elif c.kind == "api-gateway-http":
+            _api_gateway(stack, root, c)
         # cloudfront and waf are global: the edge stack has them
     return stack.template()
 
@@ -1010,6 +1416,13 @@ def render_cloudformation(design: Design) -> dict[str, str]:
     files["cloudformation/README.md"] = (
         environment()
         .get_template("cloudformation/README.md.j2")
-        .render(design=design, stacks=stack_paths(design), edge_region=EDGE_REGION, version=__version__)
+        .render(
+            design=design,
+            stacks=stack_paths(design),
+            edge_region=EDGE_REGION,
+            has_edge=edge is not None,
+            covered=COVERED_BLUEPRINTS,
+            version=__version__,
+        )
     )
     return files

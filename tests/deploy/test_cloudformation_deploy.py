@@ -19,9 +19,11 @@ Run alone with ``pytest -m deploy``. State is reset between tests through moto's
 
 from __future__ import annotations
 
+import io
 import json
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +31,7 @@ import pytest
 import yaml
 
 from archgen import design_from_spec, load_spec
-from archgen.render.cloudformation import EDGE_REGION, render_cloudformation
+from archgen.render.cloudformation import EDGE_PATH, EDGE_REGION, render_cloudformation
 from tests.conftest import EXAMPLES
 from tests.deploy.harness import ACCOUNT_ID, MotoServer, aws_session, moto_server
 
@@ -38,10 +40,34 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
 
-CASES = ("docs-site",)
-VERIFIED = frozenset({"AWS::KMS::Key", "AWS::KMS::Alias", "AWS::S3::Bucket", "AWS::IAM::Role", "AWS::Logs::LogGroup"})
+CASES = ("docs-site", "notes-api")
+EXPECTED = {  # resources of the primary stack that must have been read back
+    "docs-site": ("SiteBucket", "LogBucket", "TrailLogGroup"),
+    "notes-api": ("NotesFunction", "NotesRole", "NotesDeadLetterQueue", "DataNotesTable", "DataAttachmentsBucket"),
+}
+VERIFIED = frozenset(
+    {
+        "AWS::KMS::Key",
+        "AWS::KMS::Alias",
+        "AWS::S3::Bucket",
+        "AWS::IAM::Role",
+        "AWS::Logs::LogGroup",
+        "AWS::DynamoDB::Table",
+        "AWS::Lambda::Function",
+        "AWS::Lambda::Permission",
+        "AWS::SQS::Queue",
+    }
+)
 NOT_MODELLED = frozenset(
     {
+        "AWS::ApiGatewayV2::Api",
+        "AWS::ApiGatewayV2::ApiMapping",
+        "AWS::ApiGatewayV2::DomainName",
+        "AWS::ApiGatewayV2::Integration",
+        "AWS::ApiGatewayV2::Route",
+        "AWS::ApiGatewayV2::Stage",
+        "AWS::Lambda::CodeSigningConfig",
+        "AWS::Signer::SigningProfile",
         "AWS::Backup::BackupPlan",
         "AWS::Backup::BackupSelection",
         "AWS::Backup::BackupVault",
@@ -59,9 +85,10 @@ NOT_MODELLED = frozenset(
         "AWS::WAFv2::WebACL",
     }
 )
-# Properties of VERIFIED types that moto's CloudFormation accepts but does not apply (moto 5.2: an S3 bucket gets
-# only its encryption and tags; a role no managed policies; a log group no key), so they are not read back here;
-# cfn-lint and checkov (tests/test_cloudformation.py) check them.
+# Properties of VERIFIED types that moto's CloudFormation accepts but does not apply, so they are not read back
+# here; cfn-lint and checkov (tests/test_cloudformation.py) check them. moto 5.2 gives an S3 bucket only its
+# encryption and tags; a role no managed policies; a log group no key; a table neither its key nor point-in-time
+# recovery; a function only its size, timeout, environment, concurrency, role, runtime and handler.
 NOT_APPLIED_BY_MOTO = {
     "AWS::S3::Bucket": (
         "PublicAccessBlockConfiguration",
@@ -73,6 +100,16 @@ NOT_APPLIED_BY_MOTO = {
     ),
     "AWS::IAM::Role": ("ManagedPolicyArns",),
     "AWS::Logs::LogGroup": ("KmsKeyId",),
+    "AWS::DynamoDB::Table": ("SSESpecification", "PointInTimeRecoverySpecification"),
+    "AWS::Lambda::Function": (
+        "Architectures",
+        "TracingConfig",
+        "DeadLetterConfig",
+        "KmsKeyArn",
+        "CodeSigningConfigArn",
+        "LoggingConfig",
+        "Tags",
+    ),
 }
 STACK_TIMEOUT = 120
 
@@ -205,7 +242,7 @@ def _verify_alias(deployer: Deployer, region: str, ident: str, properties: dict[
 
 def _verify_bucket(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
     s3 = deployer.client("s3", region)
-    assert s3.get_bucket_location(Bucket=ident)["LocationConstraint"] == region
+    assert (s3.get_bucket_location(Bucket=ident)["LocationConstraint"] or "us-east-1") == region
     rule = s3.get_bucket_encryption(Bucket=ident)["ServerSideEncryptionConfiguration"]["Rules"][0]
     wanted = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
     assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == wanted["SSEAlgorithm"]
@@ -229,7 +266,52 @@ def _verify_log_group(deployer: Deployer, region: str, ident: str, properties: d
     assert group["retentionInDays"] == properties["RetentionInDays"]
 
 
+def _verify_table(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    dynamodb = deployer.client("dynamodb", region)
+    table = dynamodb.describe_table(TableName=ident)["Table"]
+    assert table["BillingModeSummary"]["BillingMode"] == properties["BillingMode"]
+    assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
+    assert table["DeletionProtectionEnabled"] is True
+    tags = {t["Key"]: t["Value"] for t in dynamodb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"]}
+    assert tags["managed-by"] == "cloudformation"
+
+
+def _verify_function(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    lambda_ = deployer.client("lambda", region)
+    function = lambda_.get_function(FunctionName=ident)
+    config = function["Configuration"]
+    assert config["MemorySize"] == properties["MemorySize"]
+    assert config["Timeout"] == properties["Timeout"]
+    assert config["Role"].startswith(f"arn:aws:iam::{ACCOUNT_ID}:role/")
+    assert config["Environment"]["Variables"] == properties["Environment"]["Variables"]
+    assert function["Concurrency"]["ReservedConcurrentExecutions"] == properties["ReservedConcurrentExecutions"]
+
+
+def _verify_permission(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    functions = deployer.client("lambda", region).list_functions()["Functions"]
+    policies = []
+    for function in functions:
+        try:
+            policy = deployer.client("lambda", region).get_policy(FunctionName=function["FunctionName"])["Policy"]
+        except deployer.client("lambda", region).exceptions.ResourceNotFoundException:
+            continue
+        policies += json.loads(policy)["Statement"]
+    assert any(p["Principal"] == {"Service": "apigateway.amazonaws.com"} for p in policies), policies
+
+
+def _verify_queue(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    sqs = deployer.client("sqs", region)
+    attributes = sqs.get_queue_attributes(QueueUrl=ident, AttributeNames=["All"])["Attributes"]
+    assert attributes["KmsMasterKeyId"].startswith(f"arn:aws:kms:{region}:")
+    assert attributes["MessageRetentionPeriod"] == str(properties["MessageRetentionPeriod"])
+    assert sqs.list_queue_tags(QueueUrl=ident)["Tags"]["managed-by"] == "cloudformation"
+
+
 VERIFIERS = {
+    "AWS::DynamoDB::Table": _verify_table,
+    "AWS::Lambda::Function": _verify_function,
+    "AWS::Lambda::Permission": _verify_permission,
+    "AWS::SQS::Queue": _verify_queue,
     "AWS::KMS::Key": _verify_key,
     "AWS::KMS::Alias": _verify_alias,
     "AWS::S3::Bucket": _verify_bucket,
@@ -239,16 +321,35 @@ VERIFIERS = {
 
 
 def test_every_generated_type_is_listed() -> None:
-    files = render_cloudformation(design_from_spec(load_spec(EXAMPLES / "docs-site.yaml"))[1])
-    types = {
-        resource["Type"]
-        for name, body in files.items()
-        if name.endswith(".yaml")
-        for resource in yaml.safe_load(body)["Resources"].values()
-    }
+    types = set()
+    for case in CASES:
+        files = render_cloudformation(design_from_spec(load_spec(EXAMPLES / f"{case}.yaml"))[1])
+        types |= {
+            resource["Type"]
+            for name, body in files.items()
+            if name.endswith(".yaml")
+            for resource in yaml.safe_load(body)["Resources"].values()
+        }
     assert types == VERIFIED | NOT_MODELLED
     assert not VERIFIED & NOT_MODELLED
     assert set(VERIFIERS) == VERIFIED
+
+
+def upload_packages(deployer: Deployer, region: str, services: list[str]) -> dict[str, str]:
+    """A bucket in ``region`` with a stand-in .zip per Lambda service; the stack parameters naming them."""
+    s3 = deployer.client("s3", region)
+    bucket = f"packages-{region}"
+    configuration = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3.create_bucket(Bucket=bucket, **configuration)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("bootstrap", "#!/bin/sh\n")
+    parameters: dict[str, str] = {}
+    for service in services:
+        s3.put_object(Bucket=bucket, Key=f"{service}/package.zip", Body=buffer.getvalue())
+        package = "".join(part.capitalize() for part in service.split("-"))
+        parameters |= {f"{package}PackageBucket": bucket, f"{package}PackageKey": f"{service}/package.zip"}
+    return parameters
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -256,44 +357,41 @@ def test_stacks_deploy_and_resources_exist(case: str, moto: MotoServer) -> None:
     design = design_from_spec(load_spec(EXAMPLES / f"{case}.yaml"))[1]
     files = render_cloudformation(design)
     primary, recovery = design.regions[0], design.regions[1]
+    services = sorted({str(c.properties["service"]) for c in design.components if c.kind == "lambda-function"})
     deployer = Deployer(moto)
+    packages = {region: upload_packages(deployer, region, services) if services else {} for region in design.regions}
 
     def body(path: str) -> str:
         return files[f"cloudformation/{path}/template.yaml"]
 
+    stacks: list[tuple[str, str, str]] = []  # (stack name, Region, template folder)
+
+    def create(path: str, region: str, parameters: dict[str, str]) -> dict[str, str]:
+        name = f"{case}-{path.replace('/', '-')}"
+        stacks.append((name, region, path))
+        return deployer.create(name, region, body(path), parameters)
+
     # 1. the recovery Region (its vault receives the primary's backup copies)
-    deployer.create(f"{case}-{recovery}", recovery, body(f"prod/{recovery}"), {})
+    create(f"prod/{recovery}", recovery, {})
     vault = f"{design.name}-prod-backups-recovery"
     copy_vault_arn = f"arn:aws:backup:{recovery}:{ACCOUNT_ID}:backup-vault:{vault}"
     # 2. the primary Region
-    outputs = deployer.create(
-        f"{case}-{primary}", primary, body(f"prod/{primary}"), {"BackupCopyVaultArn": copy_vault_arn}
-    )
+    outputs = create(f"prod/{primary}", primary, {"BackupCopyVaultArn": copy_vault_arn} | packages[primary])
     # 3. the edge stack in us-east-1, from the primary's outputs
-    deployer.create(
-        f"{case}-edge",
-        EDGE_REGION,
-        body("prod/edge"),
-        {
+    if f"{EDGE_PATH}/template.yaml" in files:
+        parameters = {
             "DomainName": "docs.example.com",
             "OriginDomainName": outputs["SiteRegionalDomainName"],
             "LogBucketArn": outputs["LogBucketArn"],
-        },
-    )
+        }
+        create(EDGE_PATH.removeprefix("cloudformation/"), EDGE_REGION, parameters)
     # 4. the dormant restore stack (created here only to prove it deploys; in a disaster it is the one applied)
-    deployer.create(f"{case}-restore-{recovery}", recovery, body(f"restore/{recovery}"), {})
+    create(f"restore/{recovery}", recovery, packages[recovery])
 
-    checked: dict[str, list[str]] = {}
-    for stack, region, path in (
-        (f"{case}-{recovery}", recovery, f"prod/{recovery}"),
-        (f"{case}-{primary}", primary, f"prod/{primary}"),
-        (f"{case}-edge", EDGE_REGION, "prod/edge"),
-        (f"{case}-restore-{recovery}", recovery, f"restore/{recovery}"),
-    ):
-        checked[stack] = deployer.verify(stack, region, yaml.safe_load(body(path)))
-    assert "SiteBucket" in checked[f"{case}-{primary}"]
-    assert "Key" in checked[f"{case}-{primary}"]
-    assert "WafLogGroup" in checked[f"{case}-edge"]
+    checked = {name: deployer.verify(name, region, yaml.safe_load(body(path))) for name, region, path in stacks}
+    assert "Key" in checked[f"{case}-prod-{primary}"]
+    for wanted in EXPECTED[case]:
+        assert wanted in checked[f"{case}-prod-{primary}"], wanted
     print(
         f"\n{case}: stack seconds {deployer.timings}; verified {checked}; outputs left out for moto {deployer.dropped}"
     )
