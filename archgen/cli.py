@@ -105,6 +105,14 @@ def design(  # noqa: PLR0917 - one parameter per option, as Typer wants
         Path | None, typer.Option("--out", "-o", help="Output folder. Default: ./<name>/", show_default=False)
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an output folder archgen did not write.")] = False,
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target",
+            metavar="T1,T2",
+            help="Infrastructure-as-code targets, comma-separated: terraform, cloudformation.",
+        ),
+    ] = "terraform",
     kubernetes: Annotated[
         bool,
         typer.Option(
@@ -139,10 +147,13 @@ def design(  # noqa: PLR0917 - one parameter per option, as Typer wants
 
             raise UserError("--strict applies to --check: add --check, or drop --strict")
 
+        from archgen.render import parse_targets
+
+        options = DesignOptions(
+            out=out, force=force, targets=parse_targets(target), kubernetes=kubernetes, explore=tuple(explore or ())
+        )
         with render_warnings():
-            result = run_design(
-                spec, DesignOptions(out=out, force=force, kubernetes=kubernetes, explore=tuple(explore or ()))
-            )
+            result = run_design(spec, options)
         decisions = result.design.decisions
         say(f"wrote {result.out}/ ({len(result.files)} files)")
         table(

@@ -133,9 +133,13 @@ def _installed_version(executable: Path, distribution: str) -> str:
 
 
 def find_cfn_lint() -> Tool:
-    """cfn-lint from archgen's own environment (``python -m cfnlint``), else ``cfn-lint`` on PATH."""
+    """cfn-lint from archgen's own environment, else ``cfn-lint`` on PATH.
+
+    cfn-lint 1.x has no ``__main__`` (``python -m cfnlint`` fails), so its runner is called directly.
+    """
     if module_available("cfnlint"):
-        return Tool("cfn-lint", (sys.executable, "-m", "cfnlint"), importlib.metadata.version("cfn-lint"))
+        runner = "import sys; from cfnlint.runner import main; sys.exit(main())"
+        return Tool("cfn-lint", (sys.executable, "-c", runner), importlib.metadata.version("cfn-lint"))
     path = _which("cfn-lint")
     if path is None:
         return _missing("cfn-lint", "cfn-lint is neither in archgen's environment nor on PATH")

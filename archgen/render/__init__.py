@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from archgen.design import Design
+from archgen.errors import UserError
+from archgen.render.cloudformation import render_cloudformation
 from archgen.render.design_json import render_design_json
 from archgen.render.diagram import render_diagrams
 from archgen.render.docs import render_docs
@@ -30,8 +32,20 @@ RENDERERS: dict[str, Renderer] = {
     "diagrams": render_diagrams,
     "terraform": render_terraform,
     "kubernetes": render_kubernetes,  # every EKS design gets it; others only when listed (with_kubernetes decides)
+    "cloudformation": render_cloudformation,  # only when asked (`--target cloudformation`)
 }
 DEFAULT_TARGETS: tuple[str, ...] = ("docs", "diagrams", "terraform")
+ALWAYS_TARGETS: tuple[str, ...] = ("docs", "diagrams")  # written whatever --target names
+IAC_TARGETS: tuple[str, ...] = ("terraform", "cloudformation")  # what --target chooses between
+
+
+def parse_targets(text: str) -> tuple[str, ...]:
+    """``--target terraform,cloudformation`` → every target to render (docs and diagrams always)."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in IAC_TARGETS]
+    if unknown or not names:
+        raise UserError(f"--target takes a comma-separated list of {', '.join(IAC_TARGETS)}; got {text!r}")
+    return (*ALWAYS_TARGETS, *dict.fromkeys(names))
 
 
 def render_files(design: Design, targets: tuple[str, ...] = DEFAULT_TARGETS) -> dict[str, bytes]:

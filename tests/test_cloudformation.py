@@ -1,0 +1,183 @@
+"""The CloudFormation target (issue 8): lint-clean, checkov-clean, deterministic, injection-safe.
+
+Covered blueprints are listed in archgen.render.cloudformation.COVERED_BLUEPRINTS; every other design is refused
+with a clear error rather than rendered as half a stack.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from archgen import design_from_spec, load_spec, render_files
+from archgen.design import Design
+from archgen.errors import UserError
+from archgen.render import DEFAULT_TARGETS, parse_targets
+from archgen.render.cloudformation import EDGE_PATH, render_cloudformation, stack_paths
+from tests.conftest import EXAMPLES
+from tests.validators import checkov
+
+COVERED = ("docs-site", "notes-api")  # examples whose blueprint the CloudFormation target covers
+NOT_COVERED = ("orders-api", "marketing-site", "order-events", "payments-platform")
+CFN_LINT = Path(sys.executable).parent / "cfn-lint"
+TARGETS = parse_targets("cloudformation")
+# types without a Tags property in CloudFormation
+UNTAGGABLE = frozenset(
+    {
+        "AWS::KMS::Alias",
+        "AWS::S3::BucketPolicy",
+        "AWS::Backup::BackupSelection",
+        "AWS::CloudFront::OriginAccessControl",
+        "AWS::CloudFront::ResponseHeadersPolicy",
+        "AWS::WAFv2::LoggingConfiguration",
+        "AWS::Lambda::Permission",
+        "AWS::ApiGatewayV2::Integration",
+        "AWS::ApiGatewayV2::Route",
+        "AWS::ApiGatewayV2::ApiMapping",
+    }
+)
+
+
+def design_of(path: Path) -> Design:
+    _, design = design_from_spec(load_spec(path))
+    return design
+
+
+def write(files: dict[str, str], out: Path) -> list[Path]:
+    for name, text in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    return sorted(out.glob("cloudformation/**/template.yaml"))
+
+
+def cfn_lint(templates: list[Path]) -> str:
+    """cfn-lint's findings (errors, warnings and informational), empty when there are none."""
+    result = subprocess.run(
+        [str(CFN_LINT), "--format", "parseable", *map(str, templates)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode in {0, 2, 4, 6, 8, 10, 12, 14}, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize("case", COVERED)
+def test_cfn_lint_finds_nothing(case: str, tmp_path: Path) -> None:
+    templates = write(render_cloudformation(design_of(EXAMPLES / f"{case}.yaml")), tmp_path)
+    assert len(templates) >= 2
+    assert cfn_lint(templates) == ""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", COVERED)
+def test_checkov_finds_nothing(case: str, tmp_path: Path) -> None:
+    write(render_cloudformation(design_of(EXAMPLES / f"{case}.yaml")), tmp_path)
+    failures = checkov(tmp_path, ["cloudformation"])
+    assert [f"{f.check_id} {f.resource} {f.file}:{f.line}" for f in failures] == []
+
+
+@pytest.mark.parametrize("case", COVERED)
+def test_rendering_is_deterministic(case: str) -> None:
+    first = render_files(design_of(EXAMPLES / f"{case}.yaml"), TARGETS)
+    second = render_files(design_of(EXAMPLES / f"{case}.yaml"), TARGETS)
+    assert first == second
+    assert any(name.startswith("cloudformation/") for name in first)
+
+
+@pytest.mark.parametrize("case", COVERED)
+def test_default_targets_have_no_cloudformation(case: str) -> None:
+    files = render_files(design_of(EXAMPLES / f"{case}.yaml"), DEFAULT_TARGETS)
+    assert not any(name.startswith("cloudformation/") for name in files)
+
+
+def test_one_stack_per_region_root_plus_the_edge() -> None:
+    design = design_of(EXAMPLES / "docs-site.yaml")
+    files = render_cloudformation(design)
+    paths = stack_paths(design)
+    assert [path for path, _ in paths] == [
+        "cloudformation/prod/eu-west-1/template.yaml",
+        f"{EDGE_PATH}/template.yaml",
+        "cloudformation/prod/eu-west-3/template.yaml",
+        "cloudformation/restore/eu-west-3/template.yaml",
+    ]
+    assert set(files) == {path for path, _ in paths} | {"cloudformation/README.md"}
+    primary = yaml.safe_load(files["cloudformation/prod/eu-west-1/template.yaml"])
+    key = primary["Resources"]["Key"]["Properties"]
+    assert key["EnableKeyRotation"] is True
+    site = primary["Resources"]["SiteBucket"]["Properties"]
+    assert site["PublicAccessBlockConfiguration"] == dict.fromkeys(
+        ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True
+    )
+    assert site["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert site["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": {"Fn::GetAtt": ["Key", "Arn"]},
+    }
+    assert "LoggingConfiguration" in site
+    assert primary["Parameters"]["Environment"]["AllowedPattern"]
+
+
+@pytest.mark.parametrize("case", COVERED)
+def test_every_taggable_resource_has_the_terraform_tags(case: str) -> None:
+    for name, text in render_cloudformation(design_of(EXAMPLES / f"{case}.yaml")).items():
+        if not name.endswith(".yaml"):
+            continue
+        for logical, resource in yaml.safe_load(text)["Resources"].items():
+            properties = resource["Properties"]
+            tags = properties.get("Tags")
+            if isinstance(tags, dict):  # API Gateway v2 takes tags as a map
+                tags = [{"Key": key} for key in tags]
+            for name_of_map in ("BackupVaultTags", "BackupPlanTags"):
+                if name_of_map in properties:
+                    tags = [{"Key": key} for key in properties[name_of_map]]
+            if tags is None:
+                assert resource["Type"] in UNTAGGABLE, (name, logical)
+                continue
+            keys = [tag["Key"] for tag in tags]
+            expected = ["archgen:service", "archgen:environment", "archgen:blueprint", "managed-by", "generated-by"]
+            assert keys[:5] == expected, (name, logical)
+
+
+def test_uncovered_blueprint_is_refused_clearly() -> None:
+    for case in NOT_COVERED:
+        design = design_of(EXAMPLES / f"{case}.yaml")
+        with pytest.raises(UserError, match=f"not available for {design.name} \\({design.blueprint} blueprint\\) yet"):
+            render_cloudformation(design)
+
+
+def test_target_option_is_validated() -> None:
+    assert parse_targets("terraform,cloudformation") == ("docs", "diagrams", "terraform", "cloudformation")
+    with pytest.raises(UserError, match="--target"):
+        parse_targets("pulumi")
+
+
+INJECTION = "Docs \"quoted\" 'single'\n!Ref Evil\n${AWS::AccountId} {a: b} [c]\n- item: x\n# not a comment"
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_free_text_stays_a_plain_string(tmp_path: Path) -> None:
+    text = (EXAMPLES / "docs-site.yaml").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("description:")]
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("\n".join([*lines, f"description: {yaml.safe_dump(INJECTION).strip()}", ""]), encoding="utf-8")
+    design = design_of(spec)
+    assert design.description == INJECTION
+    files = render_cloudformation(design)
+    for name, body in files.items():
+        if not name.endswith(".yaml"):
+            continue
+        template = yaml.safe_load(body)  # a !Ref tag would make the safe loader fail
+        assert template["Metadata"]["archgen"]["description"] == INJECTION
+        assert "Evil" not in str(template["Resources"])
+        assert [s for s in _strings(template) if "Evil" in s] == [INJECTION]
+    assert cfn_lint(write(files, tmp_path / "out")) == ""
