@@ -22,8 +22,8 @@ from archgen.render.cloudformation import EDGE_PATH, render_cloudformation, stac
 from tests.conftest import EXAMPLES
 from tests.validators import checkov
 
-COVERED = ("docs-site", "notes-api")  # examples whose blueprint the CloudFormation target covers
-NOT_COVERED = ("orders-api", "marketing-site", "order-events", "payments-platform")
+COVERED = ("docs-site", "notes-api", "order-events")  # examples whose blueprint the CloudFormation target covers
+NOT_COVERED = ("orders-api", "marketing-site", "clickstream", "payments-platform")
 CFN_LINT = Path(sys.executable).parent / "cfn-lint"
 TARGETS = parse_targets("cloudformation")
 # types without a Tags property in CloudFormation
@@ -39,6 +39,9 @@ UNTAGGABLE = frozenset(
         "AWS::ApiGatewayV2::Integration",
         "AWS::ApiGatewayV2::Route",
         "AWS::ApiGatewayV2::ApiMapping",
+        "AWS::SQS::QueuePolicy",
+        "AWS::Logs::LogStream",
+        "AWS::IAM::Policy",
     }
 )
 
@@ -133,12 +136,55 @@ def test_every_taggable_resource_has_the_terraform_tags(case: str) -> None:
             for name_of_map in ("BackupVaultTags", "BackupPlanTags"):
                 if name_of_map in properties:
                     tags = [{"Key": key} for key in properties[name_of_map]]
+            if resource["Type"] == "AWS::DynamoDB::GlobalTable":  # tagged per replica
+                tags = properties["Replicas"][0]["Tags"]
             if tags is None:
                 assert resource["Type"] in UNTAGGABLE, (name, logical)
                 continue
             keys = [tag["Key"] for tag in tags]
             expected = ["archgen:service", "archgen:environment", "archgen:blueprint", "managed-by", "generated-by"]
             assert keys[:5] == expected, (name, logical)
+
+
+def test_pilot_light_copies_live_to_the_recovery_region() -> None:
+    """order-events: the global table replica, S3 replication with RTC and backup copies, wired by parameters."""
+    design = design_of(EXAMPLES / "order-events.yaml")
+    files = render_cloudformation(design)
+    assert [path for path, _ in stack_paths(design)] == [
+        "cloudformation/prod/ap-southeast-2/template.yaml",
+        "cloudformation/prod/ap-southeast-1/template.yaml",
+    ]
+    primary = yaml.safe_load(files["cloudformation/prod/ap-southeast-2/template.yaml"])
+    recovery = yaml.safe_load(files["cloudformation/prod/ap-southeast-1/template.yaml"])
+    resources = primary["Resources"]
+    # parameters of the primary are named like the recovery stack's outputs
+    for wiring in ("RecoveryKmsKeyArn", "LakeRecoveryArn", "BackupCopyVaultArn"):
+        assert primary["Parameters"][wiring]["Default"] == ""
+        assert primary["Parameters"][wiring]["AllowedPattern"]
+        assert wiring in recovery["Outputs"]
+    table = resources["DataFulfilmentTable"]
+    assert table["Type"] == "AWS::DynamoDB::GlobalTable"
+    local, remote = table["Properties"]["Replicas"]
+    assert local["Region"] == {"Ref": "AWS::Region"}
+    assert local["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert remote["Fn::If"][0] == "HasRecoveryKey"
+    assert remote["Fn::If"][1]["Region"] == "ap-southeast-1"
+    assert remote["Fn::If"][1]["SSESpecification"] == {"KMSMasterKeyId": {"Ref": "RecoveryKmsKeyArn"}}
+    assert not any(r["Type"].startswith("AWS::DynamoDB::") for r in recovery["Resources"].values())
+    rule = resources["LakeBucket"]["Properties"]["ReplicationConfiguration"]["Fn::If"][1]["Rules"][0]
+    assert rule["Destination"]["ReplicationTime"] == {"Status": "Enabled", "Time": {"Minutes": 15}}
+    assert rule["Destination"]["EncryptionConfiguration"] == {"ReplicaKmsKeyID": {"Ref": "RecoveryKmsKeyArn"}}
+    assert resources["LakeReplicationRole"]["Condition"] == "ReplicatesLake"
+    plan = resources["BackupsPlan"]["Properties"]["BackupPlan"]["BackupPlanRule"][0]
+    assert plan["CopyActions"]["Fn::If"][0] == "CopiesBackups"
+    queue = resources["QueueQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == 5
+    assert queue["KmsMasterKeyId"] == {"Fn::GetAtt": ["Key", "Arn"]}
+    stream = resources["LakeDeliveryDeliveryStream"]["Properties"]
+    assert stream["DeliveryStreamEncryptionConfigurationInput"]["KeyType"] == "CUSTOMER_MANAGED_CMK"
+    assert stream["ExtendedS3DestinationConfiguration"]["BucketARN"] == {"Fn::GetAtt": ["LakeBucket", "Arn"]}
+    assert "LakeRecoveryDeliveryStream" not in recovery["Resources"]
+    assert "LakeDeliveryRecoveryDeliveryStream" in recovery["Resources"]
 
 
 def test_uncovered_blueprint_is_refused_clearly() -> None:

@@ -39,9 +39,11 @@ SUPPORTED_KINDS = frozenset(
         "lambda-function",
         "api-gateway-http",
         "dynamodb-table",
+        "sqs-queue",
+        "firehose-stream",
     }
 )
-COVERED_BLUEPRINTS = ("static-site", "serverless-api")
+COVERED_BLUEPRINTS = ("static-site", "serverless-api", "event-pipeline (SQS and Lambda consumers)")
 # AWS managed CloudFront policies (fixed ids published by AWS).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 DOMAIN_PATTERN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
@@ -364,20 +366,38 @@ def _s3_bucket(stack: _Stack, root: Root, c: Component) -> None:
         properties["VersioningConfiguration"] = {"Status": "Suspended"}
     properties["LoggingConfiguration"] = {"DestinationBucketName": _ref("LogBucket"), "LogFilePrefix": f"s3/{c.id}/"}
     properties["Tags"] = stack.tags({"archgen:backup": "true"} if backup else None)
+    origin = root.origin_of(c)
+    copy = root.recovery_copy(c.id) if origin is None else None
+    if origin is not None and not root.is_restore and root.strategy == "active-active":
+        raise UserError(f"CloudFormation does not cover active/active replication back to {origin.id} yet")
     reason = (
         "Cross-Region Replication is not set by this stack: the design's DR strategy recovers from AWS Backup "
         "copies in the recovery Region."
     )
     if c.properties.get("dormant"):
         reason = "This is the dormant recovery copy, restored from AWS Backup copies after a disaster."
-    stack.add(
-        name,
-        "AWS::S3::Bucket",
-        properties,
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
-        Metadata={"checkov": {"skip": [{"id": "CKV_AWS_144", "comment": reason}]}},
-    )
+    elif origin is not None:
+        reason = f"This is the Cross-Region Replication destination of {origin.id} in {origin.region}."
+    metadata: dict[str, Any] = {"checkov": {"skip": [{"id": "CKV_AWS_144", "comment": reason}]}}
+    if copy is not None:
+        if not c.properties.get("versioning"):
+            raise UserError(f"Cross-Region Replication of {c.id} needs versioning")
+        condition = _replication(stack, c, copy, name)
+        properties["ReplicationConfiguration"] = _if(condition, _replication_configuration(c, copy))
+        metadata = {
+            "checkov": {
+                "skip": [
+                    {
+                        "id": "CKV_AWS_144",
+                        "comment": f"Cross-Region Replication to {copy.id} in {copy.region} is set once the "
+                        f"{_logical(copy.id)}Arn and RecoveryKmsKeyArn parameters (outputs of that Region's stack) "
+                        "are; checkov does not read the condition.",
+                    }
+                ]
+            }
+        }
+    stack.add(name, "AWS::S3::Bucket", properties, DeletionPolicy="Retain", UpdateReplacePolicy="Retain",
+              Metadata=metadata)  # fmt: skip
     arn = _get_att(name, "Arn")
     statements: list[Any] = [_deny_insecure(arn)]
     if any(s.kind == "cloudfront" for s in root.sources_of(c.id)):
@@ -412,6 +432,110 @@ def _s3_bucket(stack: _Stack, root: Root, c: Component) -> None:
     stack.output(f"{_logical(c.id)}Name", f"Name of {c.id} (S3 bucket).", _ref(name))
 
 
+def _recovery_key_parameter(stack: _Stack, region: str) -> str:
+    """The RecoveryKmsKeyArn parameter (the recovery stack's output of that name) and its condition's name."""
+    stack.parameter("RecoveryKmsKeyArn", {
+        "Type": "String",
+        "Default": "",
+        "AllowedPattern": rf"^(arn:aws[a-z-]*:kms:{region}:[0-9]{{12}}:key/[a-f0-9-]{{36}})?$",
+        "ConstraintDescription": f"empty, or the ARN of a KMS key in {region}",
+        "Description": f"ARN of the {region} stack's KMS key (its RecoveryKmsKeyArn output): encrypts the DynamoDB "
+        f"replicas and S3 replicas there. Empty until that stack exists; replication starts on the update after "
+        "it is set.",
+    })  # fmt: skip
+    stack.conditions["HasRecoveryKey"] = {"Fn::Not": [{"Fn::Equals": [_ref("RecoveryKmsKeyArn"), ""]}]}
+    return "HasRecoveryKey"
+
+
+def _replication(stack: _Stack, c: Component, copy: Component, bucket: str) -> str:
+    """The destination parameter, condition and role of a bucket's Cross-Region Replication; the condition's name."""
+    _recovery_key_parameter(stack, copy.region)
+    destination = f"{_logical(copy.id)}Arn"
+    stack.parameter(destination, {
+        "Type": "String",
+        "Default": "",
+        "AllowedPattern": r"^(arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$",
+        "ConstraintDescription": "empty, or the ARN of an S3 bucket",
+        "Description": f"ARN of the {copy.id} bucket in {copy.region} (that stack's output of the same name), the "
+        f"Cross-Region Replication destination of {c.id}. Empty until that stack exists.",
+    })  # fmt: skip
+    condition = f"Replicates{_logical(c.id)}"
+    stack.conditions[condition] = {
+        "Fn::And": [{"Condition": "HasRecoveryKey"}, {"Fn::Not": [{"Fn::Equals": [_ref(destination), ""]}]}]
+    }
+    arn = _get_att(bucket, "Arn")
+    statements = [
+        {"Sid": "ReadReplicationConfiguration", "Effect": "Allow",
+         "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"], "Resource": arn},
+        {"Sid": "ReadSourceVersions", "Effect": "Allow",
+         "Action": ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+         "Resource": {"Fn::Join": ["", [arn, "/*"]]}},
+        {"Sid": "WriteReplicas", "Effect": "Allow",
+         "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+         "Resource": _sub(f"${{{destination}}}/*")},
+        {"Sid": "DecryptSourceObjects", "Effect": "Allow", "Action": ["kms:Decrypt"],
+         "Resource": _get_att("Key", "Arn"),
+         "Condition": {"StringEquals": {"kms:ViaService": _sub("s3.${AWS::Region}.amazonaws.com")}}},
+        {"Sid": "EncryptReplicas", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:GenerateDataKey"],
+         "Resource": _ref("RecoveryKmsKeyArn"),
+         "Condition": {"StringEquals": {"kms:ViaService": f"s3.{copy.region}.amazonaws.com"}}},
+    ]  # fmt: skip
+    stack.add(
+        f"{_logical(c.id)}ReplicationRole",
+        "AWS::IAM::Role",
+        {
+            "Description": _sub(f"S3 Cross-Region Replication of {stack.prefix}-{c.id} to {copy.id} in {copy.region}"),
+            "AssumeRolePolicyDocument": _policy(
+                _statement(
+                    "S3Assumes",
+                    ["sts:AssumeRole"],
+                    None,
+                    {"Service": "s3.amazonaws.com"},
+                    condition={"StringEquals": {"aws:SourceAccount": _ref("AWS::AccountId")}},
+                )
+            ),
+            "Tags": stack.tags(),
+        },
+        Condition=condition,
+    )
+    # a policy of its own: inline in the role, it would name the bucket that names the role (a cycle)
+    stack.add(
+        f"{_logical(c.id)}ReplicationPolicy",
+        "AWS::IAM::Policy",
+        {
+            "PolicyName": "replicate-to-recovery",
+            "Roles": [_ref(f"{_logical(c.id)}ReplicationRole")],
+            "PolicyDocument": _policy(*statements),
+        },
+        Condition=condition,
+    )
+    return condition
+
+
+def _replication_configuration(c: Component, copy: Component) -> dict[str, Any]:
+    """Replicate every object, delete marker and tag within 15 minutes (RTC), re-encrypted with the copy's key."""
+    return {
+        "Role": _get_att(f"{_logical(c.id)}ReplicationRole", "Arn"),
+        "Rules": [
+            {
+                "Id": "replicate-everything",
+                "Status": "Enabled",
+                "Priority": 0,
+                "Filter": {"Prefix": ""},
+                "DeleteMarkerReplication": {"Status": "Enabled"},
+                "SourceSelectionCriteria": {"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+                "Destination": {
+                    "Bucket": _ref(f"{_logical(copy.id)}Arn"),
+                    "StorageClass": "STANDARD",
+                    "EncryptionConfiguration": {"ReplicaKmsKeyID": _ref("RecoveryKmsKeyArn")},
+                    "ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 15}},
+                    "Metrics": {"Status": "Enabled", "EventThreshold": {"Minutes": 15}},
+                },
+            }
+        ],
+    }
+
+
 def _backup_vault(stack: _Stack, c: Component) -> None:
     name = _logical(c.id, "Vault")
     stack.add(
@@ -426,6 +550,16 @@ def _backup_vault(stack: _Stack, c: Component) -> None:
         UpdateReplacePolicy="Retain",
     )
     stack.output(f"{_logical(c.id)}VaultArn", f"ARN of the {c.id} backup vault.", _get_att(name, "BackupVaultArn"))
+    copied_here = any(
+        b.kind == "backup-vault" and b.properties.get("copy_to_region") == stack.region for b in stack.design.components
+    )
+    if copied_here and "schedule" not in c.properties:
+        stack.output(
+            "BackupCopyVaultArn",
+            f"ARN of this Region's backup vault: the {stack.design.primary_region} stack's BackupCopyVaultArn "
+            "parameter (its plan copies every recovery point here).",
+            _get_att(name, "BackupVaultArn"),
+        )
     if "schedule" not in c.properties:
         return
     retention = int(number(c.properties, "retention_days"))
@@ -677,26 +811,78 @@ def _pascal(text: str) -> str:
 
 def _dynamodb_table(stack: _Stack, root: Root, c: Component) -> None:
     name = _logical(c.id, "Table")
+    origin = root.origin_of(c)
+    if origin is not None and not root.is_restore:
+        # The replica of a global table: created and owned by the primary Region's stack (its Replicas list), so
+        # this stack must not create a table of the same name; its functions get access to it (_access_statements).
+        stack.output(
+            f"{_logical(c.id)}TableArn",
+            f"ARN of {c.id}, the {root.region} replica of the {origin.id} global table (created by the "
+            f"{origin.region} stack).",
+            _sub(f"arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/{stack.prefix}-{origin.id}"),
+        )
+        return
+    if c.properties.get("billing_mode") == "PROVISIONED":
+        raise UserError(f"CloudFormation covers on-demand DynamoDB tables only yet; {c.id} is PROVISIONED")
     backup = any(b.kind == "backup-vault" and "schedule" in b.properties for b in root.components)
-    properties: dict[str, Any] = {
-        "TableName": _sub(f"{stack.prefix}-{c.id}"),
-        "BillingMode": str(c.properties["billing_mode"]),
+    pitr = {"PointInTimeRecoveryEnabled": bool(c.properties.get("point_in_time_recovery"))}
+    tags = stack.tags({"archgen:backup": "true"} if backup else None)
+    keys: dict[str, Any] = {
         "AttributeDefinitions": [
             {"AttributeName": "pk", "AttributeType": "S"},
             {"AttributeName": "sk", "AttributeType": "S"},
         ],
         "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        "PointInTimeRecoverySpecification": {
-            "PointInTimeRecoveryEnabled": bool(c.properties.get("point_in_time_recovery"))
-        },
-        "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": _get_att("Key", "Arn")},
-        "DeletionProtectionEnabled": True,
-        "Tags": stack.tags({"archgen:backup": "true"} if backup else None),
     }
-    if c.properties.get("billing_mode") == "PROVISIONED":
-        raise UserError(f"CloudFormation covers on-demand DynamoDB tables only yet; {c.id} is PROVISIONED")
-    stack.add(name, "AWS::DynamoDB::Table", properties, DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
+    copy = root.recovery_copy(c.id) if origin is None else None
+    if copy is not None:
+        # A global table (the DR strategy's live copy): the replica in the recovery Region is encrypted with that
+        # Region's key and has point-in-time recovery of its own; it is added once RecoveryKmsKeyArn is set.
+        condition = _recovery_key_parameter(stack, copy.region)
+        replica = {
+            "Region": copy.region,
+            "SSESpecification": {"KMSMasterKeyId": _ref("RecoveryKmsKeyArn")},
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "DeletionProtectionEnabled": True,
+            "Tags": tags,
+        }
+        properties: dict[str, Any] = {
+            "TableName": _sub(f"{stack.prefix}-{c.id}"),
+            "BillingMode": str(c.properties["billing_mode"]),
+            **keys,
+            # replicas sync through the table's stream (needed once there are two)
+            "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+            "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS"},
+            "Replicas": [
+                {
+                    "Region": _ref("AWS::Region"),
+                    "SSESpecification": {"KMSMasterKeyId": _get_att("Key", "Arn")},
+                    "PointInTimeRecoverySpecification": pitr,
+                    "DeletionProtectionEnabled": True,
+                    "Tags": tags,
+                },
+                _if(condition, replica),
+            ],
+        }
+        stack.add(name, "AWS::DynamoDB::GlobalTable", properties, DeletionPolicy="Retain",
+                  UpdateReplacePolicy="Retain")  # fmt: skip
+    else:
+        properties = {
+            "TableName": _sub(f"{stack.prefix}-{c.id}"),
+            "BillingMode": str(c.properties["billing_mode"]),
+            **keys,
+            "PointInTimeRecoverySpecification": pitr,
+            "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": _get_att("Key", "Arn")},
+            "DeletionProtectionEnabled": True,
+            "Tags": tags,
+        }
+        stack.add(name, "AWS::DynamoDB::Table", properties, DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
     stack.output(f"{_logical(c.id)}TableArn", f"ARN of {c.id} (DynamoDB table).", _get_att(name, "Arn"))
+
+
+def _stack_prefix(root: Root) -> str:
+    """The name prefix of a root's stack (as a Fn::Sub text), as _Stack.prefix."""
+    return f"{root.design.name}-${{Environment}}"
 
 
 def _access_statements(root: Root, c: Component) -> list[dict[str, Any]]:
@@ -705,7 +891,15 @@ def _access_statements(root: Root, c: Component) -> list[dict[str, Any]]:
     via_s3 = {"StringEquals": {"kms:ViaService": _sub("s3.${AWS::Region}.amazonaws.com")}}
     for target in root.targets_of(c.id):
         if target.kind == "dynamodb-table":
-            arn = _get_att(_logical(target.id, "Table"), "Arn")
+            origin = root.origin_of(target)
+            copy = root.recovery_copy(target.id) if origin is None else None
+            if origin is not None and not root.is_restore:  # the replica the primary Region's stack created
+                arn = _sub(
+                    f"arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/"
+                    f"{_stack_prefix(root)}-{origin.id}"
+                )
+            else:
+                arn = _get_att(_logical(target.id, "Table"), "Arn")
             actions = [
                 "dynamodb:BatchGetItem",
                 "dynamodb:BatchWriteItem",
@@ -718,9 +912,57 @@ def _access_statements(root: Root, c: Component) -> list[dict[str, Any]]:
                 "dynamodb:Scan",
                 "dynamodb:UpdateItem",
             ]
-            resources = [arn, {"Fn::Join": ["", [arn, "/index/*"]]}]
+            resources: list[Any] = [arn, {"Fn::Join": ["", [arn, "/index/*"]]}]
+            keys: list[Any] = [_get_att("Key", "Arn")]
+            via: list[Any] = [_sub("dynamodb.${AWS::Region}.amazonaws.com")]
+            if copy is not None:  # the global table's replica in the recovery Region, once it exists
+                replica = _sub(
+                    f"arn:${{AWS::Partition}}:dynamodb:{copy.region}:${{AWS::AccountId}}:table/"
+                    f"{_stack_prefix(root)}-{target.id}"
+                )
+                resources += [
+                    _if("HasRecoveryKey", replica),
+                    _if("HasRecoveryKey", {"Fn::Join": ["", [replica, "/index/*"]]}),
+                ]
+                keys.append(_if("HasRecoveryKey", _ref("RecoveryKmsKeyArn")))
+                via.append(_if("HasRecoveryKey", f"dynamodb.{copy.region}.amazonaws.com"))
             statements.append({"Sid": f"ReadWrite{_pascal(target.id)}", "Effect": "Allow", "Action": actions,
                                "Resource": resources})  # fmt: skip
+            statements.append(
+                {
+                    "Sid": f"Use{_pascal(target.id)}KeysThroughDynamoDB",
+                    "Effect": "Allow",
+                    "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+                    "Resource": keys,
+                    "Condition": {"StringEquals": {"kms:ViaService": via}},
+                }
+            )
+        elif target.kind == "sqs-queue":
+            statements += [
+                {
+                    "Sid": f"Use{_pascal(target.id)}",
+                    "Effect": "Allow",
+                    "Action": ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
+                               "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+                    "Resource": _get_att(_logical(target.id, "Queue"), "Arn"),
+                },
+                {
+                    "Sid": f"Use{_pascal(target.id)}KeyThroughSqs",
+                    "Effect": "Allow",
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                    "Resource": _get_att("Key", "Arn"),
+                    "Condition": {"StringEquals": {"kms:ViaService": _sub("sqs.${AWS::Region}.amazonaws.com")}},
+                },
+            ]  # fmt: skip
+        elif target.kind == "firehose-stream":
+            statements.append(
+                {
+                    "Sid": f"PutRecordsTo{_pascal(target.id)}",
+                    "Effect": "Allow",
+                    "Action": ["firehose:PutRecord", "firehose:PutRecordBatch", "firehose:DescribeDeliveryStream"],
+                    "Resource": _get_att(_logical(target.id, "DeliveryStream"), "Arn"),
+                }
+            )
         elif target.kind == "s3-bucket":
             arn = _get_att(_logical(target.id, "Bucket"), "Arn")
             statements += [
@@ -1058,6 +1300,181 @@ def _api_gateway(stack: _Stack, root: Root, c: Component) -> None:
     stack.output(f"{base}Endpoint", f"Invoke URL of the {c.id} HTTP API.", _get_att(f"{base}Api", "ApiEndpoint"))
 
 
+def _tls_only_queue_policy(stack: _Stack, name: str, queue: str) -> None:
+    stack.add(
+        name,
+        "AWS::SQS::QueuePolicy",
+        {
+            "Queues": [_ref(queue)],
+            "PolicyDocument": _policy(
+                _statement(
+                    "DenyInsecureTransport",
+                    ["sqs:*"],
+                    _get_att(queue, "Arn"),
+                    "*",
+                    effect="Deny",
+                    condition={"Bool": {"aws:SecureTransport": "false"}},
+                )
+            ),
+        },
+    )
+
+
+def _sqs_queue(stack: _Stack, c: Component) -> None:
+    """A standard queue with a dead-letter queue, both KMS-encrypted and TLS-only (templates/terraform/modules/sqs-queue)."""
+    base = _logical(c.id)
+    queue_name = f"{stack.prefix}-{c.id}"
+    stack.add(
+        f"{base}DeadLetterQueue",
+        "AWS::SQS::Queue",
+        {
+            "QueueName": _sub(f"{queue_name}-dlq"),
+            "KmsMasterKeyId": _get_att("Key", "Arn"),
+            "KmsDataKeyReusePeriodSeconds": 300,
+            "MessageRetentionPeriod": 1209600,  # the maximum: failed messages wait for a human
+            # only this queue may use the dead-letter queue (its ARN built from its name: a reference would loop)
+            "RedriveAllowPolicy": {
+                "redrivePermission": "byQueue",
+                "sourceQueueArns": [_sub(f"arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:${{AWS::AccountId}}:{queue_name}")],
+            },
+            "Tags": stack.tags(),
+        },
+    )
+    stack.add(
+        f"{base}Queue",
+        "AWS::SQS::Queue",
+        {
+            "QueueName": _sub(queue_name),
+            "KmsMasterKeyId": _get_att("Key", "Arn"),
+            "KmsDataKeyReusePeriodSeconds": 300,
+            "VisibilityTimeout": int(number(c.properties, "visibility_timeout_seconds")),
+            "MessageRetentionPeriod": int(number(c.properties, "message_retention_seconds")),
+            "ReceiveMessageWaitTimeSeconds": 20,
+            "RedrivePolicy": {
+                "deadLetterTargetArn": _get_att(f"{base}DeadLetterQueue", "Arn"),
+                "maxReceiveCount": int(number(c.properties, "max_receive_count")),
+            },
+            "Tags": stack.tags(),
+        },
+    )
+    _tls_only_queue_policy(stack, f"{base}QueuePolicy", f"{base}Queue")
+    _tls_only_queue_policy(stack, f"{base}DeadLetterQueuePolicy", f"{base}DeadLetterQueue")
+    stack.output(f"{base}Arn", f"ARN of {c.id} (SQS queue).", _get_att(f"{base}Queue", "Arn"))
+    stack.output(f"{base}Url", f"URL of {c.id} (what SDKs take as QueueUrl).", _ref(f"{base}Queue"))
+    stack.output(
+        f"{base}DeadLetterQueueArn", f"ARN of the dead-letter queue of {c.id}.", _get_att(f"{base}DeadLetterQueue", "Arn")
+    )
+
+
+def _firehose(stack: _Stack, root: Root, c: Component) -> None:
+    """A Direct PUT Data Firehose stream into the lake bucket: GZIP objects under date partitions, encrypted with the
+    Region's key, delivery errors logged (templates/terraform/modules/firehose)."""
+    base = _logical(c.id)
+    if any(s.kind == "kinesis-stream" for s in root.sources_of(c.id)):
+        raise UserError(f"CloudFormation does not cover a Firehose stream fed by a Kinesis stream yet ({c.id})")
+    lakes = [t for t in root.targets_of(c.id) if t.kind == "s3-bucket"]
+    if not lakes:
+        raise UserError(f"{c.id} (Data Firehose) has no S3 bucket to deliver to in {root.region}")
+    lake = _get_att(_logical(lakes[0].id, "Bucket"), "Arn")
+    name = f"{stack.prefix}-{c.id}"
+    log_stream = "DestinationDelivery"
+    date_path = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
+    stack.add(
+        f"{base}LogGroup",
+        "AWS::Logs::LogGroup",
+        {
+            "LogGroupName": _sub(f"/aws/kinesisfirehose/{name}"),
+            "RetentionInDays": 365,
+            "KmsKeyId": _get_att("Key", "Arn"),
+            "Tags": stack.tags(),
+        },
+        DeletionPolicy="Retain",
+        UpdateReplacePolicy="Retain",
+    )
+    stack.add(
+        f"{base}LogStream",
+        "AWS::Logs::LogStream",
+        {"LogGroupName": _ref(f"{base}LogGroup"), "LogStreamName": log_stream},
+        DeletionPolicy="Retain",
+        UpdateReplacePolicy="Retain",
+    )
+    via_s3 = _sub("s3.${AWS::Region}.amazonaws.com")
+    delivery = [
+        {
+            "Sid": "WriteLakeObjects",
+            "Effect": "Allow",
+            "Action": ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket",
+                       "s3:ListBucketMultipartUploads", "s3:PutObject"],
+            "Resource": [lake, {"Fn::Join": ["", [lake, "/*"]]}],
+        },
+        {
+            "Sid": "EncryptLakeObjects",
+            "Effect": "Allow",
+            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+            "Resource": _get_att("Key", "Arn"),
+            "Condition": {
+                "StringEquals": {"kms:ViaService": via_s3},
+                "StringLike": {"kms:EncryptionContext:aws:s3:arn": {"Fn::Join": ["", [lake, "/*"]]}},
+            },
+        },
+        {
+            "Sid": "LogDeliveryErrors",
+            "Effect": "Allow",
+            "Action": ["logs:PutLogEvents"],
+            "Resource": {"Fn::Join": ["", [_get_att(f"{base}LogGroup", "Arn"), f":log-stream:{log_stream}"]]},
+        },
+    ]  # fmt: skip
+    stack.add(
+        f"{base}Role",
+        "AWS::IAM::Role",
+        {
+            "Description": _sub(f"Data Firehose stream {name}: writes the lake bucket."),
+            "AssumeRolePolicyDocument": _policy(
+                _statement(
+                    "FirehoseAssumes",
+                    ["sts:AssumeRole"],
+                    None,
+                    {"Service": "firehose.amazonaws.com"},
+                    condition={"StringEquals": {"sts:ExternalId": _ref("AWS::AccountId")}},
+                )
+            ),
+            "Policies": [{"PolicyName": "deliver-to-lake", "PolicyDocument": _policy(*delivery)}],
+            "Tags": stack.tags(),
+        },
+    )
+    stack.add(
+        f"{base}DeliveryStream",
+        "AWS::KinesisFirehose::DeliveryStream",
+        {
+            "DeliveryStreamName": _sub(name),
+            "DeliveryStreamType": "DirectPut",
+            "DeliveryStreamEncryptionConfigurationInput": {
+                "KeyType": "CUSTOMER_MANAGED_CMK",
+                "KeyARN": _get_att("Key", "Arn"),
+            },
+            "ExtendedS3DestinationConfiguration": {
+                "BucketARN": lake,
+                "RoleARN": _get_att(f"{base}Role", "Arn"),
+                "BufferingHints": {
+                    "SizeInMBs": int(number(c.properties, "buffer_mb")),
+                    "IntervalInSeconds": int(number(c.properties, "buffer_seconds")),
+                },
+                "CompressionFormat": "GZIP",
+                "EncryptionConfiguration": {"KMSEncryptionConfig": {"AWSKMSKeyARN": _get_att("Key", "Arn")}},
+                "Prefix": f"events/{date_path}",
+                "ErrorOutputPrefix": f"errors/!{{firehose:error-output-type}}/{date_path}",
+                "CloudWatchLoggingOptions": {
+                    "Enabled": True,
+                    "LogGroupName": _ref(f"{base}LogGroup"),
+                    "LogStreamName": _ref(f"{base}LogStream"),
+                },
+            },
+            "Tags": stack.tags(),
+        },
+    )
+    stack.output(f"{base}Arn", f"ARN of {c.id} (Data Firehose delivery stream).", _get_att(f"{base}DeliveryStream", "Arn"))
+
+
 def _strip_none_principal(template: Any) -> Any:
     """Drop the ``Resource: None`` placeholders of trust policies (they take no Resource)."""
     if isinstance(template, dict):
@@ -1073,6 +1490,13 @@ def _region_stack(root: Root) -> Template:
     stack = _Stack(design, f"archgen {__version__}: {kind} {design.name} in {root.region}.", root.region)
     alias = f"{stack.prefix}-restore" if root.is_restore else stack.prefix
     _kms(stack, alias, cloudtrail=root.has_kind("cloudtrail"))
+    if root.replicates and not root.is_primary and not root.is_restore:
+        stack.output(
+            "RecoveryKmsKeyArn",
+            f"This Region's KMS key: the {design.primary_region} stack's RecoveryKmsKeyArn parameter (encrypts the "
+            "replicas it sends here).",
+            _get_att("Key", "Arn"),
+        )
     _logs(stack)
     for c in root.components:
         if c.kind == "s3-bucket":
@@ -1089,6 +1513,10 @@ def _region_stack(root: Root) -> Template:
             _lambda_function(stack, root, c)
         elif c.kind == "api-gateway-http":
             _api_gateway(stack, root, c)
+        elif c.kind == "sqs-queue":
+            _sqs_queue(stack, c)
+        elif c.kind == "firehose-stream":
+            _firehose(stack, root, c)
         # cloudfront and waf are global: the edge stack has them
     return stack.template()
 
@@ -1422,6 +1850,13 @@ def render_cloudformation(design: Design) -> dict[str, str]:
             edge_region=EDGE_REGION,
             has_edge=edge is not None,
             covered=COVERED_BLUEPRINTS,
+            replicates=roots[0].replicates,
+            strategy=roots[0].strategy,
+            replica_buckets=[
+                f"{_logical(copy.id)}Arn"
+                for c in roots[0].components_of_kind("s3-bucket")
+                if (copy := roots[0].recovery_copy(c.id)) is not None
+            ],
             version=__version__,
         )
     )
