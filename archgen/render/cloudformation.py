@@ -15,6 +15,7 @@ quoted scalar, never YAML structure or an intrinsic function. Fn::GetAtt is alwa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -464,7 +465,7 @@ def _replication(stack: _Stack, c: Component, copy: Component, bucket: str) -> s
         "Fn::And": [{"Condition": "HasRecoveryKey"}, {"Fn::Not": [{"Fn::Equals": [_ref(destination), ""]}]}]
     }
     arn = _get_att(bucket, "Arn")
-    statements = [
+    statements: list[dict[str, Any]] = [
         {"Sid": "ReadReplicationConfiguration", "Effect": "Allow",
          "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"], "Resource": arn},
         {"Sid": "ReadSourceVersions", "Effect": "Allow",
@@ -819,7 +820,9 @@ def _dynamodb_table(stack: _Stack, root: Root, c: Component) -> None:
             f"{_logical(c.id)}TableArn",
             f"ARN of {c.id}, the {root.region} replica of the {origin.id} global table (created by the "
             f"{origin.region} stack).",
-            _sub(f"arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/{stack.prefix}-{origin.id}"),
+            _sub(
+                f"arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/{stack.prefix}-{origin.id}"
+            ),
         )
         return
     if c.properties.get("billing_mode") == "PROVISIONED":
@@ -893,6 +896,7 @@ def _access_statements(root: Root, c: Component) -> list[dict[str, Any]]:
         if target.kind == "dynamodb-table":
             origin = root.origin_of(target)
             copy = root.recovery_copy(target.id) if origin is None else None
+            arn: Any
             if origin is not None and not root.is_restore:  # the replica the primary Region's stack created
                 arn = _sub(
                     f"arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/"
@@ -932,7 +936,13 @@ def _access_statements(root: Root, c: Component) -> list[dict[str, Any]]:
                 {
                     "Sid": f"Use{_pascal(target.id)}KeysThroughDynamoDB",
                     "Effect": "Allow",
-                    "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+                    "Action": [
+                        "kms:Decrypt",
+                        "kms:DescribeKey",
+                        "kms:Encrypt",
+                        "kms:GenerateDataKey*",
+                        "kms:ReEncrypt*",
+                    ],
                     "Resource": keys,
                     "Condition": {"StringEquals": {"kms:ViaService": via}},
                 }
@@ -1321,7 +1331,7 @@ def _tls_only_queue_policy(stack: _Stack, name: str, queue: str) -> None:
 
 
 def _sqs_queue(stack: _Stack, c: Component) -> None:
-    """A standard queue with a dead-letter queue, both KMS-encrypted and TLS-only (templates/terraform/modules/sqs-queue)."""
+    """A standard queue and its dead-letter queue, KMS-encrypted, TLS-only (templates/terraform/modules/sqs-queue)."""
     base = _logical(c.id)
     queue_name = f"{stack.prefix}-{c.id}"
     stack.add(
@@ -1335,7 +1345,9 @@ def _sqs_queue(stack: _Stack, c: Component) -> None:
             # only this queue may use the dead-letter queue (its ARN built from its name: a reference would loop)
             "RedriveAllowPolicy": {
                 "redrivePermission": "byQueue",
-                "sourceQueueArns": [_sub(f"arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:${{AWS::AccountId}}:{queue_name}")],
+                "sourceQueueArns": [
+                    _sub(f"arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:${{AWS::AccountId}}:{queue_name}")
+                ],
             },
             "Tags": stack.tags(),
         },
@@ -1362,13 +1374,17 @@ def _sqs_queue(stack: _Stack, c: Component) -> None:
     stack.output(f"{base}Arn", f"ARN of {c.id} (SQS queue).", _get_att(f"{base}Queue", "Arn"))
     stack.output(f"{base}Url", f"URL of {c.id} (what SDKs take as QueueUrl).", _ref(f"{base}Queue"))
     stack.output(
-        f"{base}DeadLetterQueueArn", f"ARN of the dead-letter queue of {c.id}.", _get_att(f"{base}DeadLetterQueue", "Arn")
+        f"{base}DeadLetterQueueArn",
+        f"ARN of the dead-letter queue of {c.id}.",
+        _get_att(f"{base}DeadLetterQueue", "Arn"),
     )
 
 
 def _firehose(stack: _Stack, root: Root, c: Component) -> None:
-    """A Direct PUT Data Firehose stream into the lake bucket: GZIP objects under date partitions, encrypted with the
-    Region's key, delivery errors logged (templates/terraform/modules/firehose)."""
+    """A Direct PUT Data Firehose stream into the lake bucket (templates/terraform/modules/firehose).
+
+    GZIP objects under date partitions, encrypted with the Region's key; delivery errors are logged.
+    """
     base = _logical(c.id)
     if any(s.kind == "kinesis-stream" for s in root.sources_of(c.id)):
         raise UserError(f"CloudFormation does not cover a Firehose stream fed by a Kinesis stream yet ({c.id})")
@@ -1399,7 +1415,7 @@ def _firehose(stack: _Stack, root: Root, c: Component) -> None:
         UpdateReplacePolicy="Retain",
     )
     via_s3 = _sub("s3.${AWS::Region}.amazonaws.com")
-    delivery = [
+    delivery: list[dict[str, Any]] = [
         {
             "Sid": "WriteLakeObjects",
             "Effect": "Allow",
@@ -1472,7 +1488,9 @@ def _firehose(stack: _Stack, root: Root, c: Component) -> None:
             "Tags": stack.tags(),
         },
     )
-    stack.output(f"{base}Arn", f"ARN of {c.id} (Data Firehose delivery stream).", _get_att(f"{base}DeliveryStream", "Arn"))
+    stack.output(
+        f"{base}Arn", f"ARN of {c.id} (Data Firehose delivery stream).", _get_att(f"{base}DeliveryStream", "Arn")
+    )
 
 
 def _strip_none_principal(template: Any) -> Any:
@@ -1498,26 +1516,21 @@ def _region_stack(root: Root) -> Template:
             _get_att("Key", "Arn"),
         )
     _logs(stack)
+    builders: dict[str, Callable[[_Stack, Root, Component], None]] = {
+        "s3-bucket": _s3_bucket,
+        "backup-vault": lambda stack, _, c: _backup_vault(stack, c),
+        "guardduty-detector": lambda stack, _, c: _guardduty(stack, c),
+        "cloudtrail": lambda stack, _, c: _cloudtrail(stack, c),
+        "dynamodb-table": _dynamodb_table,
+        "lambda-function": _lambda_function,
+        "api-gateway-http": _api_gateway,
+        "sqs-queue": lambda stack, _, c: _sqs_queue(stack, c),
+        "firehose-stream": _firehose,
+    }
     for c in root.components:
-        if c.kind == "s3-bucket":
-            _s3_bucket(stack, root, c)
-        elif c.kind == "backup-vault":
-            _backup_vault(stack, c)
-        elif c.kind == "guardduty-detector":
-            _guardduty(stack, c)
-        elif c.kind == "cloudtrail":
-            _cloudtrail(stack, c)
-        elif c.kind == "dynamodb-table":
-            _dynamodb_table(stack, root, c)
-        elif c.kind == "lambda-function":
-            _lambda_function(stack, root, c)
-        elif c.kind == "api-gateway-http":
-            _api_gateway(stack, root, c)
-        elif c.kind == "sqs-queue":
-            _sqs_queue(stack, c)
-        elif c.kind == "firehose-stream":
-            _firehose(stack, root, c)
-        # cloudfront and waf are global: the edge stack has them
+        if c.kind in builders:
+            builders[c.kind](stack, root, c)
+    # cloudfront and waf are global: the edge stack has them
     return stack.template()
 
 
