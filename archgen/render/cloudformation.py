@@ -385,20 +385,9 @@ def _s3_bucket(stack: _Stack, root: Root, c: Component) -> None:
             raise UserError(f"Cross-Region Replication of {c.id} needs versioning")
         condition = _replication(stack, c, copy, name)
         properties["ReplicationConfiguration"] = _if(condition, _replication_configuration(c, copy))
-        metadata = {
-            "checkov": {
-                "skip": [
-                    {
-                        "id": "CKV_AWS_144",
-                        "comment": f"Cross-Region Replication to {copy.id} in {copy.region} is set once the "
-                        f"{_logical(copy.id)}Arn and RecoveryKmsKeyArn parameters (outputs of that Region's stack) "
-                        "are; checkov does not read the condition.",
-                    }
-                ]
-            }
-        }
-    stack.add(name, "AWS::S3::Bucket", properties, DeletionPolicy="Retain", UpdateReplacePolicy="Retain",
-              Metadata=metadata)  # fmt: skip
+        metadata = {}  # replicated: nothing to suppress
+    extra = {"Metadata": metadata} if metadata else {}
+    stack.add(name, "AWS::S3::Bucket", properties, DeletionPolicy="Retain", UpdateReplacePolicy="Retain", **extra)
     arn = _get_att(name, "Arn")
     statements: list[Any] = [_deny_insecure(arn)]
     if any(s.kind == "cloudfront" for s in root.sources_of(c.id)):

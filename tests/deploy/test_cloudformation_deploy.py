@@ -104,7 +104,8 @@ NOT_MODELLED = frozenset(
 # Properties of VERIFIED types that moto's CloudFormation accepts but does not apply, so they are not read back
 # here; cfn-lint and checkov (tests/test_cloudformation.py) check them. moto 5.2 gives an S3 bucket only its
 # encryption and tags; a role no managed policies; a log group no key; a table neither its key nor point-in-time
-# recovery; a function only its size, timeout, environment, concurrency, role, runtime and handler.
+# recovery; a function only its size, timeout, environment, concurrency, role, runtime and handler; a queue no
+# redrive allow policy (GetQueueAttributes does not know the attribute).
 NOT_APPLIED_BY_MOTO = {
     "AWS::S3::Bucket": (
         "PublicAccessBlockConfiguration",
@@ -116,6 +117,7 @@ NOT_APPLIED_BY_MOTO = {
         "ReplicationConfiguration",
     ),
     "AWS::IAM::Role": ("ManagedPolicyArns",),
+    "AWS::SQS::Queue": ("RedriveAllowPolicy",),
     "AWS::Logs::LogGroup": ("KmsKeyId",),
     "AWS::DynamoDB::Table": ("SSESpecification", "PointInTimeRecoverySpecification"),
     "AWS::Lambda::Function": (
@@ -366,6 +368,8 @@ def _verify_queue(deployer: Deployer, region: str, ident: str, properties: dict[
         assert redrive["deadLetterTargetArn"].startswith(f"arn:aws:sqs:{region}:{ACCOUNT_ID}:")
         assert redrive["deadLetterTargetArn"].endswith("-dlq")
         assert int(redrive["maxReceiveCount"]) == properties["RedrivePolicy"]["maxReceiveCount"]
+    if "ReceiveMessageWaitTimeSeconds" in properties:  # long polling
+        assert attributes["ReceiveMessageWaitTimeSeconds"] == str(properties["ReceiveMessageWaitTimeSeconds"])
     assert sqs.list_queue_tags(QueueUrl=ident)["Tags"]["managed-by"] == "cloudformation"
 
 
