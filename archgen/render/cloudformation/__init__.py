@@ -1,0 +1,84 @@
+"""CloudFormation from the design: one stack per Region root, plus an edge stack in us-east-1.
+
+Stack layout (mirrors the Terraform roots, see archgen.render.terraform): ``cloudformation/<purpose>/<region>/
+template.yaml`` for each Region root (the primary and recovery Regions, and the dormant restore root of backup and
+restore). One stack per root rather than nested stacks: a nested stack lives in its parent's Region, while the
+recovery Region must be deployable while the primary is down, exactly as the Terraform roots are. A stack cannot
+create resources in another Region, so what Terraform's primary root creates in us-east-1 through a provider alias
+(the CloudFront distribution's certificate, the CLOUDFRONT-scope WAF web ACL and the distribution's log delivery)
+is the separate stack ``cloudformation/prod/edge/template.yaml``, deployed in us-east-1. Values one stack needs from
+another are Parameters named like the other stack's Outputs.
+
+Templates are built as Python dicts and dumped with PyYAML's safe dumper: free text from the spec is always a
+quoted scalar, never YAML structure or an intrinsic function. Fn::GetAtt is always in its long (list) form.
+"""
+
+from __future__ import annotations
+
+from archgen import __version__
+from archgen.design import Design
+from archgen.errors import UserError
+from archgen.render.cloudformation.edge import EDGE_PATH, EDGE_REGION, edge_stack
+from archgen.render.cloudformation.intrinsics import logical_id
+from archgen.render.cloudformation.region import SUPPORTED_KINDS, region_stack
+from archgen.render.cloudformation.stack import dump
+from archgen.render.environment import environment
+from archgen.render.terraform import roots_of
+
+COVERED_BLUEPRINTS = ("static-site", "serverless-api", "event-pipeline (SQS and Lambda consumers)")
+
+
+def unsupported_reason(design: Design) -> str | None:
+    """Why the design has no CloudFormation yet, or None when every component is covered."""
+    kinds = sorted({c.kind for c in design.components} - SUPPORTED_KINDS)
+    if not kinds:
+        return None
+    return (
+        f"CloudFormation is not available for {design.name} ({design.blueprint} blueprint) yet: no CloudFormation "
+        f"support for component kinds {', '.join(kinds)} (covered so far: {', '.join(COVERED_BLUEPRINTS)}, "
+        "with a CloudFront edge). Use --target terraform for this design."
+    )
+
+
+def stack_paths(design: Design) -> list[tuple[str, str]]:
+    """(template path, Region) of every stack, in deployment order."""
+    paths = []
+    for root in roots_of(design):
+        paths.append((f"cloudformation/{root.purpose}/{root.region}/template.yaml", root.region))
+        if root.is_primary and root.has_kind("cloudfront"):
+            paths.append((f"{EDGE_PATH}/template.yaml", EDGE_REGION))
+    return paths
+
+
+def render_cloudformation(design: Design) -> dict[str, str]:
+    """Every CloudFormation template of the design and the README that orders them."""
+    reason = unsupported_reason(design)
+    if reason is not None:
+        raise UserError(reason)
+    files: dict[str, str] = {}
+    roots = roots_of(design)
+    for root in roots:
+        files[f"cloudformation/{root.purpose}/{root.region}/template.yaml"] = dump(region_stack(root))
+    edge = edge_stack(design, roots[0])
+    if edge is not None:
+        files[f"{EDGE_PATH}/template.yaml"] = dump(edge)
+    files["cloudformation/README.md"] = (
+        environment()
+        .get_template("cloudformation/README.md.j2")
+        .render(
+            design=design,
+            stacks=stack_paths(design),
+            edge_region=EDGE_REGION,
+            has_edge=edge is not None,
+            covered=COVERED_BLUEPRINTS,
+            replicates=roots[0].replicates,
+            strategy=roots[0].strategy,
+            replica_buckets=[
+                f"{logical_id(copy.id)}Arn"
+                for c in roots[0].components_of_kind("s3-bucket")
+                if (copy := roots[0].recovery_copy(c.id)) is not None
+            ],
+            version=__version__,
+        )
+    )
+    return files

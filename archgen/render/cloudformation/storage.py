@@ -1,0 +1,297 @@
+"""S3 buckets (with cross-Region replication) and DynamoDB tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archgen.design import Component
+from archgen.errors import UserError
+from archgen.render.cloudformation.intrinsics import (
+    deny_insecure_transport,
+    fn_if,
+    fn_sub,
+    get_att,
+    logical_id,
+    policy_document,
+    policy_statement,
+    ref,
+)
+from archgen.render.cloudformation.stack import Stack
+from archgen.render.terraform import Root
+
+
+def bucket_basics(stack: Stack, encryption: dict[str, Any], lifecycle: list[dict[str, Any]]) -> dict[str, Any]:
+    """The properties every bucket shares: encryption, versioning, public access block, lifecycle."""
+    return {
+        "BucketEncryption": {"ServerSideEncryptionConfiguration": [encryption]},
+        "PublicAccessBlockConfiguration": {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        },
+        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+        "VersioningConfiguration": {"Status": "Enabled"},
+        "LifecycleConfiguration": {"Rules": lifecycle},
+        "NotificationConfiguration": {"EventBridgeConfiguration": {"EventBridgeEnabled": True}},
+    }
+
+
+def add_s3_bucket(stack: Stack, root: Root, c: Component) -> None:
+    """An S3 bucket with its policy, logging, and replication to its recovery copy where designed."""
+    name = logical_id(c.id, "Bucket")
+    backup = any(b.kind == "backup-vault" and "schedule" in b.properties for b in root.components)
+    properties = bucket_basics(
+        stack,
+        {
+            "BucketKeyEnabled": True,
+            "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": get_att("Key", "Arn")},
+        },
+        [
+            {
+                "Id": "expire-old-versions-and-abandoned-uploads",
+                "Status": "Enabled",
+                "NoncurrentVersionExpiration": {"NoncurrentDays": 90},
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+            }
+        ],
+    )
+    if not c.properties.get("versioning"):
+        properties["VersioningConfiguration"] = {"Status": "Suspended"}
+    properties["LoggingConfiguration"] = {"DestinationBucketName": ref("LogBucket"), "LogFilePrefix": f"s3/{c.id}/"}
+    properties["Tags"] = stack.tags({"archgen:backup": "true"} if backup else None)
+    origin = root.origin_of(c)
+    copy = root.recovery_copy(c.id) if origin is None else None
+    if origin is not None and not root.is_restore and root.strategy == "active-active":
+        raise UserError(f"CloudFormation does not cover active/active replication back to {origin.id} yet")
+    reason = (
+        "Cross-Region Replication is not set by this stack: the design's DR strategy recovers from AWS Backup "
+        "copies in the recovery Region."
+    )
+    if c.properties.get("dormant"):
+        reason = "This is the dormant recovery copy, restored from AWS Backup copies after a disaster."
+    elif origin is not None:
+        reason = f"This is the Cross-Region Replication destination of {origin.id} in {origin.region}."
+    metadata: dict[str, Any] = {"checkov": {"skip": [{"id": "CKV_AWS_144", "comment": reason}]}}
+    if copy is not None:
+        if not c.properties.get("versioning"):
+            raise UserError(f"Cross-Region Replication of {c.id} needs versioning")
+        condition = add_replication(stack, c, copy, name)
+        properties["ReplicationConfiguration"] = fn_if(condition, replication_configuration(c, copy))
+        metadata = {}  # replicated: nothing to suppress
+    extra = {"Metadata": metadata} if metadata else {}
+    stack.add(name, "AWS::S3::Bucket", properties, DeletionPolicy="Retain", UpdateReplacePolicy="Retain", **extra)
+    arn = get_att(name, "Arn")
+    statements: list[Any] = [deny_insecure_transport(arn)]
+    if any(s.kind == "cloudfront" for s in root.sources_of(c.id)):
+        stack.parameter("CloudFrontDistributionArn", {
+            "Type": "String",
+            "Default": "",
+            "AllowedPattern": r"^(arn:aws[a-z-]*:cloudfront::[0-9]{12}:distribution/[A-Z0-9]+)?$",
+            "ConstraintDescription": "empty, or the DistributionArn output of the edge stack",
+            "Description": "ARN of the CloudFront distribution (the edge stack's output) that reads this bucket "
+            "through origin access control; empty until the edge stack exists.",
+        })  # fmt: skip
+        stack.conditions["HasDistribution"] = {"Fn::Not": [{"Fn::Equals": [ref("CloudFrontDistributionArn"), ""]}]}
+        statements.append(
+            fn_if(
+                "HasDistribution",
+                policy_statement(
+                    "CloudFrontOriginAccessControlReads",
+                    ["s3:GetObject"],
+                    {"Fn::Join": ["", [arn, "/*"]]},
+                    {"Service": "cloudfront.amazonaws.com"},
+                    condition={"StringEquals": {"AWS:SourceArn": ref("CloudFrontDistributionArn")}},
+                ),
+            )
+        )
+        stack.output(
+            f"{logical_id(c.id)}RegionalDomainName",
+            f"Regional domain name of {c.id}: the edge stack's OriginDomainName.",
+            get_att(name, "RegionalDomainName"),
+        )
+    stack.add(
+        name + "Policy", "AWS::S3::BucketPolicy", {"Bucket": ref(name), "PolicyDocument": policy_document(*statements)}
+    )
+    stack.output(f"{logical_id(c.id)}Arn", f"ARN of {c.id} (S3 bucket).", arn)
+    stack.output(f"{logical_id(c.id)}Name", f"Name of {c.id} (S3 bucket).", ref(name))
+
+
+def recovery_key_parameter(stack: Stack, region: str) -> str:
+    """The RecoveryKmsKeyArn parameter (the recovery stack's output of that name) and its condition's name."""
+    stack.parameter("RecoveryKmsKeyArn", {
+        "Type": "String",
+        "Default": "",
+        "AllowedPattern": rf"^(arn:aws[a-z-]*:kms:{region}:[0-9]{{12}}:key/[a-f0-9-]{{36}})?$",
+        "ConstraintDescription": f"empty, or the ARN of a KMS key in {region}",
+        "Description": f"ARN of the {region} stack's KMS key (its RecoveryKmsKeyArn output): encrypts the DynamoDB "
+        f"replicas and S3 replicas there. Empty until that stack exists; replication starts on the update after "
+        "it is set.",
+    })  # fmt: skip
+    stack.conditions["HasRecoveryKey"] = {"Fn::Not": [{"Fn::Equals": [ref("RecoveryKmsKeyArn"), ""]}]}
+    return "HasRecoveryKey"
+
+
+def add_replication(stack: Stack, c: Component, copy: Component, bucket: str) -> str:
+    """The destination parameter, condition and role of a bucket's Cross-Region Replication; the condition's name."""
+    recovery_key_parameter(stack, copy.region)
+    destination = f"{logical_id(copy.id)}Arn"
+    stack.parameter(destination, {
+        "Type": "String",
+        "Default": "",
+        "AllowedPattern": r"^(arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$",
+        "ConstraintDescription": "empty, or the ARN of an S3 bucket",
+        "Description": f"ARN of the {copy.id} bucket in {copy.region} (that stack's output of the same name), the "
+        f"Cross-Region Replication destination of {c.id}. Empty until that stack exists.",
+    })  # fmt: skip
+    condition = f"Replicates{logical_id(c.id)}"
+    stack.conditions[condition] = {
+        "Fn::And": [{"Condition": "HasRecoveryKey"}, {"Fn::Not": [{"Fn::Equals": [ref(destination), ""]}]}]
+    }
+    arn = get_att(bucket, "Arn")
+    statements: list[dict[str, Any]] = [
+        {"Sid": "ReadReplicationConfiguration", "Effect": "Allow",
+         "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"], "Resource": arn},
+        {"Sid": "ReadSourceVersions", "Effect": "Allow",
+         "Action": ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+         "Resource": {"Fn::Join": ["", [arn, "/*"]]}},
+        {"Sid": "WriteReplicas", "Effect": "Allow",
+         "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+         "Resource": fn_sub(f"${{{destination}}}/*")},
+        {"Sid": "DecryptSourceObjects", "Effect": "Allow", "Action": ["kms:Decrypt"],
+         "Resource": get_att("Key", "Arn"),
+         "Condition": {"StringEquals": {"kms:ViaService": fn_sub("s3.${AWS::Region}.amazonaws.com")}}},
+        {"Sid": "EncryptReplicas", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:GenerateDataKey"],
+         "Resource": ref("RecoveryKmsKeyArn"),
+         "Condition": {"StringEquals": {"kms:ViaService": f"s3.{copy.region}.amazonaws.com"}}},
+    ]  # fmt: skip
+    stack.add(
+        f"{logical_id(c.id)}ReplicationRole",
+        "AWS::IAM::Role",
+        {
+            "Description": fn_sub(
+                f"S3 Cross-Region Replication of {stack.prefix}-{c.id} to {copy.id} in {copy.region}"
+            ),
+            "AssumeRolePolicyDocument": policy_document(
+                policy_statement(
+                    "S3Assumes",
+                    ["sts:AssumeRole"],
+                    None,
+                    {"Service": "s3.amazonaws.com"},
+                    condition={"StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")}},
+                )
+            ),
+            "Tags": stack.tags(),
+        },
+        Condition=condition,
+    )
+    # a policy of its own: inline in the role, it would name the bucket that names the role (a cycle)
+    stack.add(
+        f"{logical_id(c.id)}ReplicationPolicy",
+        "AWS::IAM::Policy",
+        {
+            "PolicyName": "replicate-to-recovery",
+            "Roles": [ref(f"{logical_id(c.id)}ReplicationRole")],
+            "PolicyDocument": policy_document(*statements),
+        },
+        Condition=condition,
+    )
+    return condition
+
+
+def replication_configuration(c: Component, copy: Component) -> dict[str, Any]:
+    """Replicate every object, delete marker and tag within 15 minutes (RTC), re-encrypted with the copy's key."""
+    return {
+        "Role": get_att(f"{logical_id(c.id)}ReplicationRole", "Arn"),
+        "Rules": [
+            {
+                "Id": "replicate-everything",
+                "Status": "Enabled",
+                "Priority": 0,
+                "Filter": {"Prefix": ""},
+                "DeleteMarkerReplication": {"Status": "Enabled"},
+                "SourceSelectionCriteria": {"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+                "Destination": {
+                    "Bucket": ref(f"{logical_id(copy.id)}Arn"),
+                    "StorageClass": "STANDARD",
+                    "EncryptionConfiguration": {"ReplicaKmsKeyID": ref("RecoveryKmsKeyArn")},
+                    "ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 15}},
+                    "Metrics": {"Status": "Enabled", "EventThreshold": {"Minutes": 15}},
+                },
+            }
+        ],
+    }
+
+
+def add_dynamodb_table(stack: Stack, root: Root, c: Component) -> None:
+    """A DynamoDB table (a global table where the design replicates it) with PITR and KMS."""
+    name = logical_id(c.id, "Table")
+    origin = root.origin_of(c)
+    if origin is not None and not root.is_restore:
+        # The replica of a global table: created and owned by the primary Region's stack (its Replicas list), so
+        # this stack must not create a table of the same name; its functions get access to it (access_statements).
+        stack.output(
+            f"{logical_id(c.id)}TableArn",
+            f"ARN of {c.id}, the {root.region} replica of the {origin.id} global table (created by the "
+            f"{origin.region} stack).",
+            fn_sub(
+                f"arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/{stack.prefix}-{origin.id}"
+            ),
+        )
+        return
+    if c.properties.get("billing_mode") == "PROVISIONED":
+        raise UserError(f"CloudFormation covers on-demand DynamoDB tables only yet; {c.id} is PROVISIONED")
+    backup = any(b.kind == "backup-vault" and "schedule" in b.properties for b in root.components)
+    pitr = {"PointInTimeRecoveryEnabled": bool(c.properties.get("point_in_time_recovery"))}
+    tags = stack.tags({"archgen:backup": "true"} if backup else None)
+    keys: dict[str, Any] = {
+        "AttributeDefinitions": [
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+    }
+    copy = root.recovery_copy(c.id) if origin is None else None
+    if copy is not None:
+        # A global table (the DR strategy's live copy): the replica in the recovery Region is encrypted with that
+        # Region's key and has point-in-time recovery of its own; it is added once RecoveryKmsKeyArn is set.
+        condition = recovery_key_parameter(stack, copy.region)
+        replica = {
+            "Region": copy.region,
+            "SSESpecification": {"KMSMasterKeyId": ref("RecoveryKmsKeyArn")},
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "DeletionProtectionEnabled": True,
+            "Tags": tags,
+        }
+        properties: dict[str, Any] = {
+            "TableName": fn_sub(f"{stack.prefix}-{c.id}"),
+            "BillingMode": str(c.properties["billing_mode"]),
+            **keys,
+            # replicas sync through the table's stream (needed once there are two)
+            "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+            "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS"},
+            "Replicas": [
+                {
+                    "Region": ref("AWS::Region"),
+                    "SSESpecification": {"KMSMasterKeyId": get_att("Key", "Arn")},
+                    "PointInTimeRecoverySpecification": pitr,
+                    "DeletionProtectionEnabled": True,
+                    "Tags": tags,
+                },
+                fn_if(condition, replica),
+            ],
+        }
+        stack.add(name, "AWS::DynamoDB::GlobalTable", properties, DeletionPolicy="Retain",
+                  UpdateReplacePolicy="Retain")  # fmt: skip
+    else:
+        properties = {
+            "TableName": fn_sub(f"{stack.prefix}-{c.id}"),
+            "BillingMode": str(c.properties["billing_mode"]),
+            **keys,
+            "PointInTimeRecoverySpecification": pitr,
+            "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": get_att("Key", "Arn")},
+            "DeletionProtectionEnabled": True,
+            "Tags": tags,
+        }
+        stack.add(name, "AWS::DynamoDB::Table", properties, DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
+    stack.output(f"{logical_id(c.id)}TableArn", f"ARN of {c.id} (DynamoDB table).", get_att(name, "Arn"))
