@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archgen.design import Component
+from archgen.design import Component, number
 from archgen.render.cloudformation.intrinsics import get_att, ref
 from archgen.render.terraform import Root
 
@@ -19,6 +19,11 @@ def network_of(root: Root) -> Component:
     if len(networks) != 1:
         raise ValueError(f"the {root.region} root has {len(networks)} VPCs; its network builders expect one")
     return networks[0]
+
+
+def zone_count(root: Root) -> int:
+    """How many Availability Zones the network spans: one public and one private subnet in each."""
+    return int(number(network_of(root).properties, "az_count"))
 
 
 def vpc_id() -> dict[str, Any]:
@@ -33,11 +38,9 @@ def vpc_cidr() -> dict[str, Any]:
 
 def public_subnet_ids(root: Root) -> list[dict[str, Any]]:
     """The public subnets' ids, one per Availability Zone, in zone order."""
-    count = len(network_of(root).properties["public_subnets"])
-    return [ref(f"PublicSubnet{index}") for index in range(1, count + 1)]
+    return [ref(f"PublicSubnet{index}") for index in range(1, zone_count(root) + 1)]
 
 
 def private_subnet_ids(root: Root) -> list[dict[str, Any]]:
     """The private subnets' ids, one per Availability Zone, in zone order."""
-    count = len(network_of(root).properties["private_subnets"])
-    return [ref(f"PrivateSubnet{index}") for index in range(1, count + 1)]
+    return [ref(f"PrivateSubnet{index}") for index in range(1, zone_count(root) + 1)]
