@@ -6,8 +6,11 @@ from collections.abc import Callable
 
 from archgen import __version__
 from archgen.design import Component
+from archgen.render.cloudformation.containers import add_ecr_repository, add_ecs_cluster, add_ecs_service
 from archgen.render.cloudformation.intrinsics import get_att
+from archgen.render.cloudformation.loadbalancing import add_alb
 from archgen.render.cloudformation.messaging import add_firehose, add_sqs_queue
+from archgen.render.cloudformation.network import add_network
 from archgen.render.cloudformation.security import add_backup_vault, add_cloudtrail, add_guardduty, add_kms, add_logs
 from archgen.render.cloudformation.serverless import add_api_gateway, add_lambda_function
 from archgen.render.cloudformation.stack import Stack, Template
@@ -25,6 +28,12 @@ BUILDERS: dict[str, Callable[[Stack, Root, Component], None]] = {
     "api-gateway-http": add_api_gateway,
     "sqs-queue": lambda stack, _, c: add_sqs_queue(stack, c),
     "firehose-stream": add_firehose,
+    "vpc": add_network,
+    "nat-gateway": lambda *_: None,  # the vpc builder makes the NAT gateways, as Terraform's network module
+    "alb": add_alb,
+    "ecr-repository": add_ecr_repository,
+    "ecs-cluster": add_ecs_cluster,
+    "ecs-service": add_ecs_service,
 }
 # Global kinds: the edge stack in us-east-1 has them.
 EDGE_KINDS = frozenset({"cloudfront", "waf"})
