@@ -362,15 +362,25 @@ def _add_roles(stack: Stack, root: Root, c: Component, name: str) -> None:
             "Resource": {"Fn::Join": ["", [get_att(f"{base}LogGroup", "Arn"), ":*"]]},
         }
     ]
-    # Pulls are scoped to this Region's repository of the service's image (ECR decrypts through its key grant).
-    repositories = [r for r in root.components_of_kind("ecr-repository") if r.properties.get("image") == service]
+    # Pulls are scoped to this Region's repository of the service's image (ECR decrypts through its key grant); the
+    # dormant restore stack pulls from the repository the recovery Region's production stack keeps.
+    repositories = [
+        r
+        for r in root.design.components
+        if r.kind == "ecr-repository" and r.region == root.region and r.properties.get("image") == service
+    ]
     if repositories:
+        repository: Any = get_att(logical_id(repositories[0].id, "Repository"), "Arn")
+        if repositories[0].id not in root.ids:
+            repository = fn_sub(
+                f"arn:${{AWS::Partition}}:ecr:${{AWS::Region}}:${{AWS::AccountId}}:repository/{stack.prefix}/{service}"
+            )
         execution += [
             {
                 "Sid": "PullTheServiceImage",
                 "Effect": "Allow",
                 "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-                "Resource": get_att(logical_id(repositories[0].id, "Repository"), "Arn"),
+                "Resource": repository,
             },
             {
                 "Sid": "AuthenticateToEcr",  # GetAuthorizationToken has no resource-level permissions
