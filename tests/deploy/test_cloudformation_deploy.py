@@ -32,8 +32,12 @@ import yaml
 
 from archgen import design_from_spec, load_spec
 from archgen.render.cloudformation import EDGE_PATH, EDGE_REGION, render_cloudformation
+from archgen.render.cloudformation.intrinsics import logical_id
+from archgen.render.cloudformation.stack import dump
+from archgen.render.terraform import roots_of
 from tests.conftest import EXAMPLES
 from tests.deploy.harness import ACCOUNT_ID, MotoServer, aws_session, moto_server
+from tests.test_cloudformation_containers import partial_stack
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation.client import CloudFormationClient
@@ -41,6 +45,9 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
 
 CASES = ("docs-site", "notes-api", "order-events")
+# Examples whose network and container resources deploy here stack by stack, built by those kinds' builders alone
+# (tests/test_cloudformation_containers.py partial_stack), until their other kinds are covered and they join CASES.
+PARTIAL_CASES = ("orders-api", "nightly-reports", "global-catalog", "clickstream")
 EXPECTED = {  # resources of the primary stack that must have been read back
     "docs-site": ("SiteBucket", "LogBucket", "TrailLogGroup"),
     "notes-api": ("NotesFunction", "NotesRole", "NotesDeadLetterQueue", "DataNotesTable", "DataAttachmentsBucket"),
@@ -68,6 +75,25 @@ VERIFIED = frozenset(
         "AWS::Lambda::Permission",
         "AWS::SQS::Queue",
         "AWS::IAM::Policy",
+        "AWS::EC2::VPC",
+        "AWS::EC2::Subnet",
+        "AWS::EC2::SecurityGroup",
+        "AWS::EC2::InternetGateway",
+        "AWS::EC2::VPCGatewayAttachment",
+        "AWS::EC2::EIP",
+        "AWS::EC2::NatGateway",
+        "AWS::EC2::RouteTable",
+        "AWS::EC2::Route",
+        "AWS::EC2::SubnetRouteTableAssociation",
+        "AWS::EC2::VPCEndpoint",
+        "AWS::EC2::FlowLog",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "AWS::ECR::Repository",
+        "AWS::ECS::Cluster",
+        "AWS::ECS::TaskDefinition",
+        "AWS::ECS::Service",
     }
 )
 NOT_MODELLED = frozenset(
@@ -99,6 +125,10 @@ NOT_MODELLED = frozenset(
         "AWS::KinesisFirehose::DeliveryStream",
         "AWS::Logs::LogStream",
         "AWS::DynamoDB::GlobalTable",
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        # a custom resource: moto would run its function in Docker, so the copy sent to moto leaves it out
+        "Custom::RestrictDefaultSecurityGroup",
     }
 )
 # Properties of VERIFIED types that moto's CloudFormation accepts but does not apply, so they are not read back
@@ -120,6 +150,34 @@ NOT_APPLIED_BY_MOTO = {
     "AWS::SQS::Queue": ("RedriveAllowPolicy",),
     "AWS::Logs::LogGroup": ("KmsKeyId",),
     "AWS::DynamoDB::Table": ("SSESpecification", "PointInTimeRecoverySpecification"),
+    "AWS::EC2::VPC": ("EnableDnsHostnames",),
+    # the subnet's zone: moto's Fn::GetAZs gives us-east-1's zones in every Region
+    "AWS::EC2::Subnet": ("MapPublicIpOnLaunch", "AvailabilityZone"),
+    "AWS::EC2::RouteTable": ("Tags",),
+    "AWS::EC2::SecurityGroup": ("SecurityGroupEgress",),  # moto keeps the default egress rule
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": ("LoadBalancerAttributes", "Tags"),
+    "AWS::ElasticLoadBalancingV2::Listener": ("ListenerAttributes",),
+    "AWS::ECR::Repository": ("ImageScanningConfiguration", "EncryptionConfiguration", "LifecyclePolicy", "Tags"),
+    "AWS::ECS::Cluster": ("ClusterSettings", "Configuration", "CapacityProviders", "DefaultCapacityProviderStrategy"),
+    "AWS::ECS::TaskDefinition": (
+        "RequiresCompatibilities",
+        "NetworkMode",
+        "Cpu",
+        "TaskRoleArn",
+        "ExecutionRoleArn",
+        "RuntimePlatform",
+    ),
+    "AWS::ECS::Service": (
+        "LaunchType",
+        "CapacityProviderStrategy",
+        "NetworkConfiguration",
+        "LoadBalancers",
+        "DeploymentConfiguration",
+        "HealthCheckGracePeriodSeconds",
+        "PropagateTags",
+        "EnableECSManagedTags",
+        "AvailabilityZoneRebalancing",
+    ),
     "AWS::Lambda::Function": (
         "Architectures",
         "TracingConfig",
@@ -130,6 +188,9 @@ NOT_APPLIED_BY_MOTO = {
         "Tags",
     ),
 }
+# Attributes of modelled types that moto's Fn::GetAtt does not implement (it fails the stack): outputs reading them
+# are left out of the copy sent to moto.
+MOTO_MISSING_ATTRIBUTES = frozenset({("AWS::ElasticLoadBalancingV2::LoadBalancer", "CanonicalHostedZoneID")})
 STACK_TIMEOUT = 120
 
 
@@ -168,12 +229,20 @@ def for_moto(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         if resource["Type"] == "AWS::DynamoDB::GlobalTable"
     }
     template["Resources"] = _global_table_arns(template["Resources"], tables)
+    # a custom resource would have moto run its function in Docker: left out, as a type moto does not model
+    template["Resources"] = {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if not resource["Type"].startswith("Custom::")
+    }
     dropped = []
     for name, output in list(template["Outputs"].items()):
         value = output["Value"]
-        if isinstance(value, dict) and "Fn::GetAtt" in value and types[value["Fn::GetAtt"][0]] in NOT_MODELLED:
-            dropped.append(name)
-            del template["Outputs"][name]
+        if isinstance(value, dict) and "Fn::GetAtt" in value:
+            resource, attribute = value["Fn::GetAtt"]
+            if types[resource] in NOT_MODELLED or (types[resource], attribute) in MOTO_MISSING_ATTRIBUTES:
+                dropped.append(name)
+                del template["Outputs"][name]
     return template, dropped
 
 
@@ -340,7 +409,8 @@ def _verify_function(deployer: Deployer, region: str, ident: str, properties: di
     assert config["MemorySize"] == properties["MemorySize"]
     assert config["Timeout"] == properties["Timeout"]
     assert config["Role"].startswith(f"arn:aws:iam::{ACCOUNT_ID}:role/")
-    assert config["Environment"]["Variables"] == properties["Environment"]["Variables"]
+    if "Environment" in properties:
+        assert config["Environment"]["Variables"] == properties["Environment"]["Variables"]
     assert function["Concurrency"]["ReservedConcurrentExecutions"] == properties["ReservedConcurrentExecutions"]
 
 
@@ -373,6 +443,153 @@ def _verify_queue(deployer: Deployer, region: str, ident: str, properties: dict[
     assert sqs.list_queue_tags(QueueUrl=ident)["Tags"]["managed-by"] == "cloudformation"
 
 
+def _tags(described: list[dict[str, Any]]) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in described}
+
+
+def _verify_vpc(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    ec2 = deployer.client("ec2", region)
+    vpc = ec2.describe_vpcs(VpcIds=[ident])["Vpcs"][0]
+    assert vpc["CidrBlock"] == properties["CidrBlock"]
+    assert ec2.describe_vpc_attribute(VpcId=ident, Attribute="enableDnsSupport")["EnableDnsSupport"]["Value"] is True
+    assert _tags(vpc["Tags"])["managed-by"] == "cloudformation"
+
+
+def _verify_subnet(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    subnet = deployer.client("ec2", region).describe_subnets(SubnetIds=[ident])["Subnets"][0]
+    assert subnet["CidrBlock"] == properties["CidrBlock"]
+    assert subnet["AvailabilityZone"]  # moto's Fn::GetAZs names us-east-1's zones whatever the Region
+    assert _tags(subnet["Tags"])["Tier"] == properties["Tags"][-1]["Value"]
+
+
+def _rule_ports(rules: list[dict[str, Any]]) -> list[tuple[str, int | None, int | None]]:
+    return sorted((str(r["IpProtocol"]), r.get("FromPort"), r.get("ToPort")) for r in rules)
+
+
+def _verify_security_group(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    group = deployer.client("ec2", region).describe_security_groups(GroupIds=[ident])["SecurityGroups"][0]
+    # moto drops a rule that admits a managed prefix list (CloudFront's origin-facing servers, Route 53's checkers)
+    ingress = [r for r in properties.get("SecurityGroupIngress", []) if "SourcePrefixListId" not in r]
+    assert _rule_ports(group["IpPermissions"]) == _rule_ports(ingress)
+    for rule in group["IpPermissions"]:  # only the load balancer's group or CloudFront's prefix list, or HTTPS
+        sources = rule["UserIdGroupPairs"] + rule["PrefixListIds"] + rule["IpRanges"]
+        assert len(sources) == 1, rule
+        assert rule["IpRanges"] == [] or rule["FromPort"] == 443, rule
+
+
+def _verify_internet_gateway(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    gateway = deployer.client("ec2", region).describe_internet_gateways(InternetGatewayIds=[ident])
+    assert [a["State"] for a in gateway["InternetGateways"][0]["Attachments"]] == ["available"]
+
+
+def _verify_gateway_attachment(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    gateways = deployer.client("ec2", region).describe_internet_gateways()["InternetGateways"]
+    assert any(g["Attachments"] for g in gateways)
+
+
+def _verify_eip(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    address = deployer.client("ec2", region).describe_addresses(PublicIps=[ident])["Addresses"][0]
+    assert address["Domain"] == "vpc"
+
+
+def _verify_nat_gateway(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    ec2 = deployer.client("ec2", region)
+    gateway = ec2.describe_nat_gateways(NatGatewayIds=[ident])["NatGateways"][0]
+    subnet = ec2.describe_subnets(SubnetIds=[gateway["SubnetId"]])["Subnets"][0]
+    assert _tags(subnet["Tags"])["Tier"] == "public"  # NAT gateways sit in public subnets
+
+
+def _verify_route_table(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    table = deployer.client("ec2", region).describe_route_tables(RouteTableIds=[ident])["RouteTables"][0]
+    default = [r for r in table["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"]
+    if _tags(table["Tags"])["aws:cloudformation:logical-id"].startswith(
+        "Private"
+    ):  # a private subnet's table leaves through NAT, never the internet gateway
+        assert [r.get("NatGatewayId", "")[:4] for r in default] == ["nat-"], default
+    else:
+        assert [r.get("GatewayId", "")[:4] for r in default] == ["igw-"], default
+
+
+def _verify_route(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    tables = deployer.client("ec2", region).describe_route_tables()["RouteTables"]
+    target = "NatGatewayId" if "NatGatewayId" in properties else "GatewayId"
+    assert any(r.get(target) for t in tables for r in t["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0")
+
+
+def _verify_route_association(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    # moto names the association by its route table and keeps it with the subnet, where no describe call shows it
+    assert deployer.client("ec2", region).describe_route_tables(RouteTableIds=[ident])["RouteTables"]
+
+
+def _verify_vpc_endpoint(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    endpoint = deployer.client("ec2", region).describe_vpc_endpoints(VpcEndpointIds=[ident])["VpcEndpoints"][0]
+    assert endpoint["VpcEndpointType"] == "Gateway"
+    assert endpoint["ServiceName"] == f"com.amazonaws.{region}.s3"
+    assert len(endpoint["RouteTableIds"]) == len(properties["RouteTableIds"])
+
+
+def _verify_flow_log(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    flow = deployer.client("ec2", region).describe_flow_logs(FlowLogIds=[ident])["FlowLogs"][0]
+    assert flow["TrafficType"] == "ALL"
+    assert flow["LogDestinationType"] == "cloud-watch-logs"
+    assert flow["ResourceId"].startswith("vpc-")
+    assert flow["DeliverLogsPermissionArn"].startswith(f"arn:aws:iam::{ACCOUNT_ID}:role/")
+
+
+def _verify_load_balancer(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    elbv2 = deployer.client("elbv2", region)
+    balancer = elbv2.describe_load_balancers(LoadBalancerArns=[ident])["LoadBalancers"][0]
+    assert balancer["Scheme"] == "internet-facing"
+    assert balancer["Type"] == "application"
+    assert len(balancer["AvailabilityZones"]) == len(properties["Subnets"])
+    assert len(balancer["SecurityGroups"]) == len(properties["SecurityGroups"])
+
+
+def _verify_listener(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    listener = deployer.client("elbv2", region).describe_listeners(ListenerArns=[ident])["Listeners"][0]
+    assert (listener["Protocol"], listener["Port"]) == ("HTTPS", 443)
+    assert listener["SslPolicy"] == properties["SslPolicy"]
+    assert listener["Certificates"][0]["CertificateArn"].startswith(f"arn:aws:acm:{region}:")
+    assert [a["Type"] for a in listener["DefaultActions"]] == [a["Type"] for a in properties["DefaultActions"]]
+
+
+def _verify_target_group(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    group = deployer.client("elbv2", region).describe_target_groups(TargetGroupArns=[ident])["TargetGroups"][0]
+    assert (group["Protocol"], group["Port"], group["TargetType"]) == ("HTTP", properties["Port"], "ip")
+    assert group["HealthCheckPath"] == properties["HealthCheckPath"]
+    assert group["LoadBalancerArns"], "the target group is routed by the load balancer"
+
+
+def _verify_repository(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    ecr = deployer.client("ecr", region)
+    repository = ecr.describe_repositories(repositoryNames=[ident])["repositories"][0]
+    assert repository["imageTagMutability"] == "IMMUTABLE"
+
+
+def _verify_cluster(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    cluster = deployer.client("ecs", region).describe_clusters(clusters=[ident])["clusters"][0]
+    assert cluster["status"] == "ACTIVE"
+
+
+def _verify_task_definition(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    task = deployer.client("ecs", region).describe_task_definition(taskDefinition=ident)["taskDefinition"]
+    assert task["memory"] == properties["Memory"]
+    container = task["containerDefinitions"][0]
+    assert container["readonlyRootFilesystem"] is True
+    assert container["user"] == "10001:10001"  # never root
+    assert container["linuxParameters"]["capabilities"]["drop"] == ["ALL"]
+    assert container["logConfiguration"]["logDriver"] == "awslogs"
+    assert container["logConfiguration"]["options"]["awslogs-group"].startswith("/aws/ecs/")
+
+
+def _verify_service(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    ecs = deployer.client("ecs", region)
+    cluster = next(a for a in ecs.list_clusters()["clusterArns"] if ident.split("/")[-2] in a)
+    service = ecs.describe_services(cluster=cluster, services=[ident])["services"][0]
+    assert service["desiredCount"] == properties["DesiredCount"]
+    assert service["taskDefinition"].split("/")[-1].startswith(ident.rsplit("/", maxsplit=1)[-1])
+
+
 VERIFIERS = {
     "AWS::DynamoDB::Table": _verify_table,
     "AWS::Lambda::Function": _verify_function,
@@ -384,11 +601,35 @@ VERIFIERS = {
     "AWS::IAM::Role": _verify_role,
     "AWS::Logs::LogGroup": _verify_log_group,
     "AWS::IAM::Policy": _verify_policy,
+    "AWS::EC2::VPC": _verify_vpc,
+    "AWS::EC2::Subnet": _verify_subnet,
+    "AWS::EC2::SecurityGroup": _verify_security_group,
+    "AWS::EC2::InternetGateway": _verify_internet_gateway,
+    "AWS::EC2::VPCGatewayAttachment": _verify_gateway_attachment,
+    "AWS::EC2::EIP": _verify_eip,
+    "AWS::EC2::NatGateway": _verify_nat_gateway,
+    "AWS::EC2::RouteTable": _verify_route_table,
+    "AWS::EC2::Route": _verify_route,
+    "AWS::EC2::SubnetRouteTableAssociation": _verify_route_association,
+    "AWS::EC2::VPCEndpoint": _verify_vpc_endpoint,
+    "AWS::EC2::FlowLog": _verify_flow_log,
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": _verify_load_balancer,
+    "AWS::ElasticLoadBalancingV2::Listener": _verify_listener,
+    "AWS::ElasticLoadBalancingV2::TargetGroup": _verify_target_group,
+    "AWS::ECR::Repository": _verify_repository,
+    "AWS::ECS::Cluster": _verify_cluster,
+    "AWS::ECS::TaskDefinition": _verify_task_definition,
+    "AWS::ECS::Service": _verify_service,
 }
 
 
 def test_every_generated_type_is_listed() -> None:
-    types = set()
+    types = {
+        resource["Type"]
+        for case in PARTIAL_CASES
+        for template in partial_stacks(case).values()
+        for resource in template["Resources"].values()
+    }
     for case in CASES:
         files = render_cloudformation(design_from_spec(load_spec(EXAMPLES / f"{case}.yaml"))[1])
         types |= {
@@ -400,6 +641,41 @@ def test_every_generated_type_is_listed() -> None:
     assert types == VERIFIED | NOT_MODELLED
     assert not VERIFIED & NOT_MODELLED
     assert set(VERIFIERS) == VERIFIED
+
+
+def partial_stacks(case: str) -> dict[str, dict[str, Any]]:
+    """Stack name → template of every root of a PARTIAL_CASES example, from the network and container builders."""
+    design = design_from_spec(load_spec(EXAMPLES / f"{case}.yaml"))[1]
+    return {f"{case}-{root.purpose}-{root.region}": partial_stack(root) for root in roots_of(design)}
+
+
+@pytest.mark.parametrize("case", PARTIAL_CASES)
+def test_network_and_container_stacks_deploy(case: str, moto: MotoServer) -> None:
+    """Every root's VPC, load balancer, repositories, cluster and services deploy, and read back as designed."""
+    design = design_from_spec(load_spec(EXAMPLES / f"{case}.yaml"))[1]
+    deployer = Deployer(moto)
+    checked = {}
+    for root in roots_of(design):
+        template = partial_stack(root)
+        declared = template["Parameters"]
+        parameters = {name: f"{ACCOUNT_ID}.dkr.ecr.{root.region}.amazonaws.com/app:1.0" for name in declared if
+                      name.endswith("Image")}  # fmt: skip
+        if "CertificateArn" in declared:  # moto's load balancer listener wants a certificate ACM knows
+            acm = deployer.client("acm", root.region)
+            parameters["CertificateArn"] = acm.request_certificate(DomainName="api.example.com")["CertificateArn"]
+        for prefix_list in ("CloudFrontOriginFacingPrefixListId", "Route53HealthCheckPrefixListId"):
+            if prefix_list in declared:
+                parameters[prefix_list] = "pl-0123456789abcdef0"
+        name = f"{case}-{root.purpose}-{root.region}"
+        outputs = deployer.create(name, root.region, dump(template), parameters)
+        if root.has_kind("alb"):
+            assert outputs["EntryDnsName"].endswith(".elb.amazonaws.com"), outputs
+        checked[name] = deployer.verify(name, root.region, template)
+        wanted = {"Vpc", "PrivateSubnet1", "FlowLog"} if root.has_kind("vpc") else set()
+        wanted |= {f"{logical_id(c.id)}Service" for c in root.components_of_kind("ecs-service")}
+        wanted |= {f"{logical_id(c.id)}Repository" for c in root.components_of_kind("ecr-repository")}
+        assert wanted <= set(checked[name]), wanted - set(checked[name])
+    print(f"\n{case}: stack seconds {deployer.timings}; verified {checked}")
 
 
 def _pascal(service: str) -> str:
