@@ -412,11 +412,34 @@ def add_cloudtrail(stack: Stack, c: Component) -> None:
     stack.output("TrailArn", "ARN of the audit trail.", get_att("Trail", "Arn"), condition="AuditTrail")
 
 
-def add_waf(stack: Stack, c: Component) -> None:
-    """A CLOUDFRONT-scope web ACL with its own log key and log group (templates/terraform/modules/waf)."""
+def add_waf(stack: Stack, c: Component, scope: str = "CLOUDFRONT") -> None:
+    """A web ACL with its log group (templates/terraform/modules/waf).
+
+    CLOUDFRONT scope in the edge stack, with a log key of its own; REGIONAL scope, on a load balancer, with the
+    Region's key.
+    """
     name = f"{stack.prefix}-{c.id}"
     metric = "".join(ch for ch in f"{stack.design.name}{c.id}" if ch.isalnum())
     log_group = f"aws-waf-logs-{name}"
+    if scope == "CLOUDFRONT":
+        _add_waf_log_key(stack, name, log_group)
+    stack.add(
+        "WafLogGroup",
+        "AWS::Logs::LogGroup",
+        {
+            "LogGroupName": fn_sub(log_group),
+            "RetentionInDays": 365,
+            "KmsKeyId": get_att("WafLogKey" if scope == "CLOUDFRONT" else "Key", "Arn"),
+            "Tags": stack.tags(),
+        },
+        DeletionPolicy="Retain",
+        UpdateReplacePolicy="Retain",
+    )
+    _add_web_acl(stack, c, name, metric, scope)
+
+
+def _add_waf_log_key(stack: Stack, name: str, log_group: str) -> None:
+    """The CLOUDFRONT-scope web ACL's own log key in us-east-1 (the Region keys live elsewhere)."""
     account = fn_sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")
     stack.add(
         "WafLogKey",
@@ -446,18 +469,10 @@ def add_waf(stack: Stack, c: Component) -> None:
         DeletionPolicy="Retain",
         UpdateReplacePolicy="Retain",
     )
-    stack.add(
-        "WafLogGroup",
-        "AWS::Logs::LogGroup",
-        {
-            "LogGroupName": fn_sub(log_group),
-            "RetentionInDays": 365,
-            "KmsKeyId": get_att("WafLogKey", "Arn"),
-            "Tags": stack.tags(),
-        },
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
-    )
+
+
+def _add_web_acl(stack: Stack, c: Component, name: str, metric: str, scope: str) -> None:
+    """The web ACL: managed rule groups and a per-IP rate limit, every request logged."""
 
     def visibility(rule: str) -> dict[str, Any]:
         return {"CloudWatchMetricsEnabled": True, "MetricName": f"{metric}{rule}", "SampledRequestsEnabled": True}
@@ -503,7 +518,7 @@ def add_waf(stack: Stack, c: Component) -> None:
         {
             "Name": fn_sub(name),
             "Description": "Managed rule groups and a per-IP rate limit.",
-            "Scope": "CLOUDFRONT",
+            "Scope": scope,
             "DefaultAction": {"Allow": {}},
             "Rules": rules,
             "VisibilityConfig": visibility(""),
@@ -515,4 +530,4 @@ def add_waf(stack: Stack, c: Component) -> None:
         "AWS::WAFv2::LoggingConfiguration",
         {"ResourceArn": get_att("WebAcl", "Arn"), "LogDestinationConfigs": [get_att("WafLogGroup", "Arn")]},
     )
-    stack.output("WebAclArn", "ARN of the CLOUDFRONT-scope web ACL.", get_att("WebAcl", "Arn"))
+    stack.output("WebAclArn", f"ARN of the {scope}-scope web ACL.", get_att("WebAcl", "Arn"))
