@@ -13,6 +13,7 @@ from typing import Any
 from archgen.design import Component
 from archgen.render.cloudformation.intrinsics import fn_if, fn_sub, get_att, logical_id, pascal, ref
 from archgen.render.cloudformation.network import public_subnet_ids, vpc_cidr, vpc_id
+from archgen.render.cloudformation.security import add_waf
 from archgen.render.cloudformation.stack import Stack
 from archgen.render.terraform import ENVIRONMENT, Root
 
@@ -124,6 +125,8 @@ def _fronted_by_cloudfront(root: Root, c: Component) -> tuple[bool, bool]:
 
 def add_alb(stack: Stack, root: Root, c: Component) -> None:
     """The internet-facing load balancer: HTTPS (443) only with HSTS, access logs, deletion protection."""
+    if root.design.decisions["compute"].choice == "eks":
+        return  # the AWS Load Balancer Controller builds it from the services' Ingress objects, as in Terraform
     base = logical_id(c.id)
     name = f"{stack.prefix}-{c.id}"
     services = targets(root)
@@ -373,3 +376,26 @@ def _allow_log_delivery(stack: Stack) -> None:
             "Resource": arn,
         }
     )
+
+
+def add_regional_waf(stack: Stack, root: Root, c: Component) -> None:
+    """With no CDN, the design's WAF as a REGIONAL web ACL on this Region's load balancer (waf.tf.j2).
+
+    A CloudFront edge's web ACL is in the edge stack, a Cloudflare edge's WAF is Cloudflare's, and on EKS the AWS
+    Load Balancer Controller attaches it from the Ingress annotation: nothing of those here.
+    """
+    edge = root.design.decisions["edge"].choice
+    if edge in {"cloudfront", "cloudflare"} or root.design.decisions["compute"].choice == "eks":
+        return
+    add_waf(stack, c, scope="REGIONAL")
+    origin = str(c.properties.get("replica_of", c.id))
+    suffix = "-recovery" if "replica_of" in c.properties else ""
+    albs = {a.id for a in root.components_of_kind("alb")}
+    for connection in root.design.connections:
+        target = f"{connection.target}{suffix}"
+        if connection.source == origin and target in albs:
+            stack.add(
+                logical_id(target, "WebAclAssociation"),
+                "AWS::WAFv2::WebACLAssociation",
+                {"ResourceArn": ref(logical_id(target, "LoadBalancer")), "WebACLArn": get_att("WebAcl", "Arn")},
+            )

@@ -8,7 +8,7 @@ from archgen import __version__
 from archgen.design import Component
 from archgen.render.cloudformation.containers import add_ecr_repository, add_ecs_cluster, add_ecs_service
 from archgen.render.cloudformation.intrinsics import get_att
-from archgen.render.cloudformation.loadbalancing import add_alb
+from archgen.render.cloudformation.loadbalancing import add_alb, add_regional_waf
 from archgen.render.cloudformation.messaging import add_firehose, add_sqs_queue
 from archgen.render.cloudformation.network import add_network
 from archgen.render.cloudformation.security import add_backup_vault, add_cloudtrail, add_guardduty, add_kms, add_logs
@@ -34,6 +34,7 @@ BUILDERS: dict[str, Callable[[Stack, Root, Component], None]] = {
     "ecr-repository": add_ecr_repository,
     "ecs-cluster": add_ecs_cluster,
     "ecs-service": add_ecs_service,
+    "waf": add_regional_waf,  # a CDN's web ACL is the edge stack's
 }
 # Global kinds: the edge stack in us-east-1 has them.
 EDGE_KINDS = frozenset({"cloudfront", "waf"})
