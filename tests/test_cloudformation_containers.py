@@ -24,7 +24,7 @@ from tests.test_cloudformation import cfn_lint
 from tests.validators import checkov
 
 CASES = ("orders-api", "nightly-reports", "global-catalog", "clickstream")
-KINDS = ("vpc", "nat-gateway", "alb", "ecr-repository", "ecs-cluster", "ecs-service")
+KINDS = ("vpc", "nat-gateway", "alb", "ecr-repository", "ecs-cluster", "ecs-service", "waf")
 
 
 def partial_stack(root: Root) -> Template:
@@ -40,6 +40,13 @@ def partial_stack(root: Root) -> Template:
 
 def design_of(case: str) -> Design:
     return design_from_spec(load_spec(EXAMPLES / f"{case}.yaml"))[1]
+
+
+def with_regional_waf() -> Design:
+    """orders-api (no CDN) with a WAF asked for: a REGIONAL web ACL on each Region's load balancer."""
+    spec = load_spec(EXAMPLES / "orders-api.yaml")
+    spec = spec.model_copy(update={"edge": spec.edge.model_copy(update={"waf": True})})
+    return design_from_spec(spec)[1]
 
 
 def stacks(case: str) -> list[tuple[Root, Template]]:
@@ -194,3 +201,22 @@ def test_long_names_keep_terraforms_name_for_the_default_environment() -> None:
     assert other == {"Ref": "AWS::NoValue"}
     full = "global-catalog-prod-entry-recovery"  # the alb module's name: 23 characters and 8 of the name's md5
     assert default == f"global-catalog-prod-ent-{hashlib.md5(full.encode(), usedforsecurity=False).hexdigest()[:8]}"
+
+
+def test_regional_waf_protects_each_regions_load_balancer(tmp_path: Path) -> None:
+    paths = []
+    for root in roots_of(with_regional_waf()):
+        template = partial_stack(root)
+        acl = template["Resources"]["WebAcl"]["Properties"]
+        assert acl["Scope"] == "REGIONAL"
+        associations = of_type(template, "AWS::WAFv2::WebACLAssociation")
+        alb = "Entry" if root.is_primary else "EntryRecovery"
+        assert [a["Properties"]["ResourceArn"] for a in associations.values()] == [{"Ref": f"{alb}LoadBalancer"}]
+        log_group = template["Resources"]["WafLogGroup"]["Properties"]
+        assert log_group["KmsKeyId"] == {"Fn::GetAtt": ["Key", "Arn"]}
+        path = tmp_path / root.region / "template.yaml"
+        path.parent.mkdir(parents=True)
+        path.write_text(dump(template), encoding="utf-8")
+        paths.append(path)
+    assert cfn_lint(paths) == ""
+    assert [f"{f.check_id} {f.resource}" for f in checkov(tmp_path, ["cloudformation"])] == []
