@@ -17,6 +17,7 @@ import pytest
 from archgen import design_from_spec, load_spec
 from archgen.design import Design
 from archgen.render.cloudformation import containers, region
+from archgen.render.cloudformation.edge import edge_stack
 from archgen.render.cloudformation.stack import Template, dump
 from archgen.render.terraform import Root, roots_of
 from tests.conftest import EXAMPLES
@@ -219,4 +220,25 @@ def test_regional_waf_protects_each_regions_load_balancer(tmp_path: Path) -> Non
         path.write_text(dump(template), encoding="utf-8")
         paths.append(path)
     assert cfn_lint(paths) == ""
+    assert [f"{f.check_id} {f.resource}" for f in checkov(tmp_path, ["cloudformation"])] == []
+
+
+def test_edge_reaches_the_load_balancers_through_the_origin_record(tmp_path: Path) -> None:
+    """global-catalog: CloudFront in front of both Regions' load balancers, through the global stack's latency name."""
+    design = design_of("global-catalog")
+    primary = roots_of(design)[0]
+    template = edge_stack(design, primary)
+    assert template is not None
+    config = template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+    origin = config["Origins"][0]
+    assert origin["DomainName"] == {"Fn::Sub": "origin.${DomainName}"}
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert origin["CustomOriginConfig"]["OriginSSLProtocols"] == ["TLSv1.2"]
+    assert "OriginAccessControl" not in template["Resources"]
+    assert "OriginDomainName" not in template["Parameters"]
+    assert "POST" in config["DefaultCacheBehavior"]["AllowedMethods"]
+    path = tmp_path / "edge" / "template.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(dump(template), encoding="utf-8")
+    assert cfn_lint([path]) == ""
     assert [f"{f.check_id} {f.resource}" for f in checkov(tmp_path, ["cloudformation"])] == []
