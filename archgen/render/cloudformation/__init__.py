@@ -71,6 +71,7 @@ def render_cloudformation(design: Design) -> dict[str, str]:
             edge_region=EDGE_REGION,
             has_edge=edge is not None,
             covered=COVERED_BLUEPRINTS,
+            kinds={c.kind for c in design.components},
             replicates=roots[0].replicates,
             strategy=roots[0].strategy,
             replica_buckets=[
