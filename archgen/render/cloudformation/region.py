@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from archgen import __version__
 from archgen.design import Component
+from archgen.render.cloudformation.compliance import add_config_recorder
+from archgen.render.cloudformation.databases import add_rds_instance, add_valkey
 from archgen.render.cloudformation.intrinsics import get_att
 from archgen.render.cloudformation.messaging import add_firehose, add_sqs_queue
 from archgen.render.cloudformation.security import add_backup_vault, add_cloudtrail, add_guardduty, add_kms, add_logs
@@ -25,6 +27,11 @@ BUILDERS: dict[str, Callable[[Stack, Root, Component], None]] = {
     "api-gateway-http": add_api_gateway,
     "sqs-queue": lambda stack, _, c: add_sqs_queue(stack, c),
     "firehose-stream": add_firehose,
+    "rds-postgresql": add_rds_instance,
+    "rds-mysql": add_rds_instance,
+    "elasticache-valkey": add_valkey,
+    "config-recorder": add_config_recorder,
+    "route53-zone": lambda *_: None,  # the global stack (dns.py) has the health checks and records
 }
 # Global kinds: the edge stack in us-east-1 has them.
 EDGE_KINDS = frozenset({"cloudfront", "waf"})
