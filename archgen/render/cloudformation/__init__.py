@@ -28,6 +28,16 @@ from archgen.render.cloudformation.stack import dump
 from archgen.render.environment import environment
 from archgen.render.terraform import roots_of
 
+__all__ = [
+    "COVERED_BLUEPRINTS",
+    "EDGE_PATH",
+    "EDGE_REGION",
+    "GLOBAL_PATH",
+    "render_cloudformation",
+    "stack_paths",
+    "unsupported_reason",
+]
+
 COVERED_BLUEPRINTS = ("static-site", "serverless-api", "event-pipeline (SQS and Lambda consumers)")
 
 
