@@ -335,12 +335,6 @@ def add_rds_instance(stack: Stack, root: Root, c: Component) -> None:
     stack.output(f"{base}Arn", description, db_arn(f"{base}Database"), condition)
     endpoint = get_att(f"{base}Database", "Endpoint.Address")
     stack.output(f"{base}Endpoint", f"Host name of {c.id} (TLS required).", endpoint, condition)
-    if not replica:
-        stack.output(
-            f"{base}SecretArn",
-            f"Secrets Manager secret with {c.id}'s master user credentials (RDS keeps and rotates it).",
-            get_att(f"{base}Database", "MasterUserSecret.SecretArn"),
-        )
 
 
 def _sub_text(value: Any) -> str:
@@ -447,6 +441,14 @@ def add_valkey(stack: Stack, root: Root, c: Component) -> None:
                 ]
             }
         },
+    )
+    stack.output(
+        f"{base}Arn",
+        f"ARN of {c.id} (ElastiCache for Valkey).",
+        fn_sub(
+            "arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}:replicationgroup:"
+            f"${{{base}ReplicationGroup}}"
+        ),
     )
     stack.output(
         f"{base}PrimaryEndpoint",
