@@ -20,6 +20,7 @@ from typing import Any
 
 from archgen.design import Component, number
 from archgen.render.cloudformation.intrinsics import (
+    fn_if,
     fn_sub,
     get_att,
     logical_id,
@@ -456,3 +457,64 @@ def add_valkey(stack: Stack, root: Root, c: Component) -> None:
         get_att(f"{base}ReplicationGroup", "PrimaryEndPoint.Address"),
     )
     stack.output(f"{base}Username", f"User {c.id}'s clients authenticate as (IAM).", app_user)
+
+
+# -- what a service needs ------------------------------------------------------------------------------------------
+
+
+def data_access_statements(root: Root, c: Component) -> list[Any]:
+    """What a service needs on the databases and caches it connects to (the modules' access_policy_json).
+
+    IAM authentication as the application user and, on a primary database, the master-user secret for
+    migrations; a read replica's statement only while the replica exists (its condition).
+    """
+    statements: list[Any] = []
+    for target in root.targets_of(c.id):
+        base = logical_id(target.id)
+        if target.kind in ("rds-postgresql", "rds-mysql"):
+            origin = root.origin_of(target)
+            replica = origin is not None and not root.is_restore
+            connect = {
+                "Sid": f"Connect{base}WithIamAuthentication",
+                "Effect": "Allow",
+                "Action": ["rds-db:connect"],
+                "Resource": fn_sub(
+                    "arn:${AWS::Partition}:rds-db:${AWS::Region}:${AWS::AccountId}:dbuser:"
+                    f"${{{base}Database.DbiResourceId}}/app"
+                ),
+            }
+            if replica:
+                assert origin is not None
+                statements.append(fn_if(f"Replicates{logical_id(origin.id)}", connect))
+                continue
+            via = {"StringEquals": {"kms:ViaService": fn_sub("secretsmanager.${AWS::Region}.amazonaws.com")}}
+            statements += [
+                connect,
+                {
+                    "Sid": f"Read{base}MasterUserSecret",
+                    "Effect": "Allow",
+                    "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                    "Resource": get_att(f"{base}Database", "MasterUserSecret.SecretArn"),
+                },
+                {
+                    "Sid": f"Decrypt{base}MasterUserSecret",
+                    "Effect": "Allow",
+                    "Action": ["kms:Decrypt"],
+                    "Resource": get_att("Key", "Arn"),
+                    "Condition": via,
+                },
+            ]
+        elif target.kind == "elasticache-valkey":
+            prefix = "arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}"
+            statements.append(
+                {
+                    "Sid": f"Connect{base}AsApplicationUser",
+                    "Effect": "Allow",
+                    "Action": ["elasticache:Connect"],
+                    "Resource": [
+                        fn_sub(f"{prefix}:replicationgroup:${{{base}ReplicationGroup}}"),
+                        fn_sub(f"{prefix}:user:${{{base}AppUser}}"),
+                    ],
+                }
+            )
+    return statements
