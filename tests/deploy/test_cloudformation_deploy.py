@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 import urllib.request
 import zipfile
@@ -195,7 +196,9 @@ def for_moto(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     which wants TagKey/TagValue (renamed in the copy), and stores a KeyPolicy object unserialised, which breaks
     DescribeKey (the copy passes the same policy as one Fn::Sub JSON text); a DB instance's Ref to its parameter
     group resolves to an object moto then reads as a name (and moto names the group itself), and a cross-Region
-    read replica's subnet group moto looks up in the source's Region, so the copy leaves both out of the instance.
+    read replica's subnet group moto looks up in the source's Region, so the copy leaves both out of the instance;
+    a DB instance's DbiResourceId and MasterUserSecret.SecretArn attributes, which moto does not give, are
+    stand-in values.
     """
     types = {name: resource["Type"] for name, resource in template["Resources"].items()}
     for resource in template["Resources"].values():
@@ -213,7 +216,7 @@ def for_moto(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         for name, resource in template["Resources"].items()
         if resource["Type"] == "AWS::DynamoDB::GlobalTable"
     }
-    template["Resources"] = _global_table_arns(template["Resources"], tables)
+    template["Resources"] = _rds_attributes(_global_table_arns(template["Resources"], tables))
     dropped = []
     for name, output in list(template["Outputs"].items()):
         value = output["Value"]
@@ -235,6 +238,22 @@ def _global_table_arns(value: Any, tables: dict[str, Any]) -> Any:
         return {key: _global_table_arns(item, tables) for key, item in value.items()}
     if isinstance(value, list):
         return [_global_table_arns(item, tables) for item in value]
+    return value
+
+
+def _rds_attributes(value: Any) -> Any:
+    """A DB instance's DbiResourceId and master-user secret ARN (attributes moto's CloudFormation does not give,
+    which fails the stack) as stand-in values of the same shape."""
+    if isinstance(value, dict):
+        get_att = value.get("Fn::GetAtt")
+        if isinstance(get_att, list) and get_att[1] == "MasterUserSecret.SecretArn":
+            return {"Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:rds!db"}
+        sub = value.get("Fn::Sub")
+        if isinstance(sub, str) and ".DbiResourceId}" in sub:
+            return {"Fn::Sub": re.sub(r"\$\{[A-Za-z0-9]+\.DbiResourceId\}", "db-MOTO", sub)}
+        return {key: _rds_attributes(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rds_attributes(item) for item in value]
     return value
 
 
