@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 import urllib.request
 import zipfile
@@ -31,13 +32,16 @@ import pytest
 import yaml
 
 from archgen import design_from_spec, load_spec
-from archgen.render.cloudformation import EDGE_PATH, EDGE_REGION, render_cloudformation
+from archgen.design import Design
+from archgen.render.cloudformation import EDGE_PATH, EDGE_REGION, GLOBAL_PATH, render_cloudformation
+from archgen.render.cloudformation.dns import global_region, global_stack
 from archgen.render.cloudformation.intrinsics import logical_id
 from archgen.render.cloudformation.stack import dump
 from archgen.render.terraform import roots_of
 from tests.conftest import EXAMPLES
 from tests.deploy.harness import ACCOUNT_ID, MotoServer, aws_session, moto_server
 from tests.test_cloudformation_containers import partial_stack
+from tests.test_cloudformation_data import region_templates
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation.client import CloudFormationClient
@@ -94,6 +98,11 @@ VERIFIED = frozenset(
         "AWS::ECS::Cluster",
         "AWS::ECS::TaskDefinition",
         "AWS::ECS::Service",
+        "AWS::RDS::DBInstance",
+        "AWS::RDS::DBSubnetGroup",
+        "AWS::RDS::DBParameterGroup",
+        "AWS::Route53::HealthCheck",
+        "AWS::Route53::RecordSet",
     }
 )
 NOT_MODELLED = frozenset(
@@ -129,13 +138,23 @@ NOT_MODELLED = frozenset(
         "AWS::ApplicationAutoScaling::ScalingPolicy",
         # a custom resource: moto would run its function in Docker, so the copy sent to moto leaves it out
         "Custom::RestrictDefaultSecurityGroup",
+        "AWS::ElastiCache::ReplicationGroup",
+        "AWS::ElastiCache::SubnetGroup",
+        "AWS::ElastiCache::User",
+        "AWS::ElastiCache::UserGroup",
+        "AWS::Config::ConfigurationRecorder",
+        "AWS::Config::DeliveryChannel",
+        "AWS::Config::ConfigRule",
     }
 )
 # Properties of VERIFIED types that moto's CloudFormation accepts but does not apply, so they are not read back
 # here; cfn-lint and checkov (tests/test_cloudformation.py) check them. moto 5.2 gives an S3 bucket only its
 # encryption and tags; a role no managed policies; a log group no key; a table neither its key nor point-in-time
 # recovery; a function only its size, timeout, environment, concurrency, role, runtime and handler; a queue no
-# redrive allow policy (GetQueueAttributes does not know the attribute).
+# redrive allow policy (GetQueueAttributes does not know the attribute); a DB instance neither its IAM
+# authentication, deletion protection, storage autoscaling, Performance Insights, Enhanced Monitoring, log exports,
+# managed master password, parameter group, CA nor security groups (it takes VpcSecurityGroupIds, not
+# VPCSecurityGroups); a security group no egress rules (it keeps the default); a health check no SNI.
 NOT_APPLIED_BY_MOTO = {
     "AWS::S3::Bucket": (
         "PublicAccessBlockConfiguration",
@@ -178,6 +197,24 @@ NOT_APPLIED_BY_MOTO = {
         "EnableECSManagedTags",
         "AvailabilityZoneRebalancing",
     ),
+    "AWS::RDS::DBInstance": (
+        "EnableIAMDatabaseAuthentication",
+        "DeletionProtection",
+        "MaxAllocatedStorage",
+        "EnablePerformanceInsights",
+        "PerformanceInsightsKMSKeyId",
+        "PerformanceInsightsRetentionPeriod",
+        "MonitoringInterval",
+        "MonitoringRoleArn",
+        "EnableCloudwatchLogsExports",
+        "ManageMasterUserPassword",
+        "MasterUserSecret",
+        "DBParameterGroupName",
+        "CACertificateIdentifier",
+        "VPCSecurityGroups",
+        "DBSnapshotIdentifier",
+    ),
+    "AWS::Route53::HealthCheck": ("HealthCheckConfig.EnableSNI",),
     "AWS::Lambda::Function": (
         "Architectures",
         "TracingConfig",
@@ -211,11 +248,15 @@ def moto(server: MotoServer) -> Iterator[MotoServer]:
 def for_moto(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The template as moto can create it, and the names of the outputs left out.
 
-    Three moto gaps, not template faults: outputs reading Fn::GetAtt of a type moto does not model fail the whole
-    stack (left out), and so does a modelled resource reading a global table's ARN (the copy builds the ARN from
-    the table's name, as AWS returns it); moto's AWS::KMS::Key hands CloudFormation's Key/Value tags to KMS's
-    tagger, which wants TagKey/TagValue (renamed in the copy), and stores a KeyPolicy object unserialised, which
-    breaks DescribeKey (the copy passes the same policy as one Fn::Sub JSON text).
+    Moto gaps, not template faults: outputs reading Fn::GetAtt of a type moto does not model fail the whole stack
+    (left out), and so does a modelled resource reading a global table's ARN (the copy builds the ARN from the
+    table's name, as AWS returns it); moto's AWS::KMS::Key hands CloudFormation's Key/Value tags to KMS's tagger,
+    which wants TagKey/TagValue (renamed in the copy), and stores a KeyPolicy object unserialised, which breaks
+    DescribeKey (the copy passes the same policy as one Fn::Sub JSON text); a DB instance's Ref to its parameter
+    group resolves to an object moto then reads as a name (and moto names the group itself), and a cross-Region
+    read replica's subnet group moto looks up in the source's Region, so the copy leaves both out of the instance;
+    a DB instance's DbiResourceId and MasterUserSecret.SecretArn attributes, which moto does not give, are
+    stand-in values.
     """
     types = {name: resource["Type"] for name, resource in template["Resources"].items()}
     for resource in template["Resources"].values():
@@ -223,12 +264,17 @@ def for_moto(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
             tags = resource["Properties"].get("Tags", [])
             resource["Properties"]["Tags"] = [{"TagKey": t["Key"], "TagValue": t["Value"]} for t in tags]
             resource["Properties"]["KeyPolicy"] = {"Fn::Sub": json.dumps(_as_sub(resource["Properties"]["KeyPolicy"]))}
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::RDS::DBInstance":
+            resource["Properties"].pop("DBParameterGroupName", None)
+            if "SourceDBInstanceIdentifier" in resource["Properties"]:
+                resource["Properties"].pop("DBSubnetGroupName")
     tables = {
         name: resource["Properties"]["TableName"]
         for name, resource in template["Resources"].items()
         if resource["Type"] == "AWS::DynamoDB::GlobalTable"
     }
-    template["Resources"] = _global_table_arns(template["Resources"], tables)
+    template["Resources"] = _rds_attributes(_global_table_arns(template["Resources"], tables))
     # a custom resource would have moto run its function in Docker: left out, as a type moto does not model
     template["Resources"] = {
         name: resource
@@ -261,6 +307,22 @@ def _global_table_arns(value: Any, tables: dict[str, Any]) -> Any:
     return value
 
 
+def _rds_attributes(value: Any) -> Any:
+    """A DB instance's DbiResourceId and master-user secret ARN (attributes moto's CloudFormation does not give,
+    which fails the stack) as stand-in values of the same shape."""
+    if isinstance(value, dict):
+        get_att = value.get("Fn::GetAtt")
+        if isinstance(get_att, list) and get_att[1] == "MasterUserSecret.SecretArn":
+            return {"Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:rds!db"}
+        sub = value.get("Fn::Sub")
+        if isinstance(sub, str) and ".DbiResourceId}" in sub:
+            return {"Fn::Sub": re.sub(r"\$\{[A-Za-z0-9]+\.DbiResourceId\}", "db-MOTO", sub)}
+        return {key: _rds_attributes(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rds_attributes(item) for item in value]
+    return value
+
+
 def _as_sub(value: Any) -> Any:
     """A policy with its Fn::Sub and Ref values written as Fn::Sub text (``${...}``)."""
     if isinstance(value, dict):
@@ -281,6 +343,7 @@ class Deployer:
         self.server = server
         self.timings: dict[str, float] = {}
         self.dropped: dict[str, list[str]] = {}
+        self.true_conditions = _true_conditions()
 
     def cloudformation(self, region: str) -> CloudFormationClient:
         return aws_session(region).client("cloudformation", endpoint_url=self.server.endpoint)
@@ -319,7 +382,7 @@ class Deployer:
         checked = []
         for logical, resource in resources.items():
             kind = resource["Type"]
-            if kind not in VERIFIED or ("Condition" in resource and resource["Condition"] not in _true_conditions()):
+            if kind not in VERIFIED or ("Condition" in resource and resource["Condition"] not in self.true_conditions):
                 continue
             assert logical in physical, f"{stack}: {logical} ({kind}) was not created"
             ident = physical[logical][1]
@@ -331,7 +394,7 @@ class Deployer:
 def _true_conditions() -> set[str]:
     """Conditions true under the parameters the test passes: the defaults (trail and detector on) and the recovery
     stack's outputs wired into the primary (backup copies, the table replica, S3 replication)."""
-    return {"AuditTrail", "ThreatDetection", "CopiesBackups", "HasRecoveryKey", "ReplicatesLake"}
+    return {"AuditTrail", "ThreatDetection", "CopiesBackups", "HasRecoveryKey", "ReplicatesLake", "ConfigRecording"}
 
 
 def _verify_key(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
@@ -466,15 +529,69 @@ def _rule_ports(rules: list[dict[str, Any]]) -> list[tuple[str, int | None, int 
     return sorted((str(r["IpProtocol"]), r.get("FromPort"), r.get("ToPort")) for r in rules)
 
 
+def _as_deployed(value: Any) -> Any:
+    """A name the template builds with Fn::Sub from the Environment, as deployed with the default (prod)."""
+    text = value["Fn::Sub"] if isinstance(value, dict) else value
+    return str(text).replace("${Environment}", "prod")
+
+
+def _verify_db_instance(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    rds = deployer.client("rds", region)
+    db = rds.describe_db_instances(DBInstanceIdentifier=ident)["DBInstances"][0]
+    assert db["DBInstanceIdentifier"] == _as_deployed(properties["DBInstanceIdentifier"])
+    assert db["MultiAZ"] is properties["MultiAZ"]  # exactly as the design says
+    assert db["StorageEncrypted"] is True
+    assert db["KmsKeyId"].startswith(f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/")  # this Region's key
+    assert db["PubliclyAccessible"] is False
+    assert db["DBInstanceClass"] == properties["DBInstanceClass"]
+    assert db["BackupRetentionPeriod"] == properties["BackupRetentionPeriod"]
+    assert db["AllocatedStorage"] == int(properties["AllocatedStorage"])
+    assert db["CopyTagsToSnapshot"] is True
+    if "SourceDBInstanceIdentifier" in properties:  # a cross-Region read replica of the primary
+        assert db["ReadReplicaSourceDBInstanceIdentifier"].startswith("arn:aws:rds:")
+        assert ":db:" in db["ReadReplicaSourceDBInstanceIdentifier"]
+    else:
+        assert (db["Engine"], db["EngineVersion"]) == (properties["Engine"], properties["EngineVersion"])
+        # the subnet group in the private subnets, named like the instance
+        assert db["DBSubnetGroup"]["DBSubnetGroupName"] == db["DBInstanceIdentifier"]
+    tags = {t["Key"]: t["Value"] for t in db["TagList"]}
+    assert tags["managed-by"] == "cloudformation"
+    wanted = {t["Key"] for t in properties["Tags"]}
+    assert ("archgen:backup" in tags) is ("archgen:backup" in wanted)
+
+
+def _verify_db_subnet_group(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    del ident  # moto gives subnet groups no physical id
+    groups = deployer.client("rds", region).describe_db_subnet_groups()["DBSubnetGroups"]
+    group = next(g for g in groups if g["DBSubnetGroupName"] == _as_deployed(properties["DBSubnetGroupName"]))
+    assert len(group["Subnets"]) == len(properties["SubnetIds"])
+
+
+def _verify_db_parameter_group(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    del ident  # moto names parameter groups itself and gives them no physical id
+    rds = deployer.client("rds", region)
+    found = []
+    for group in rds.describe_db_parameter_groups()["DBParameterGroups"]:
+        if group["DBParameterGroupFamily"] != properties["Family"] or group["DBParameterGroupName"].startswith(
+            "default"
+        ):
+            continue
+        parameters = rds.describe_db_parameters(DBParameterGroupName=group["DBParameterGroupName"])["Parameters"]
+        found.append({p["ParameterName"]: p["ParameterValue"] for p in parameters})
+    assert properties["Parameters"] in found, found  # TLS required
+
+
 def _verify_security_group(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
     group = deployer.client("ec2", region).describe_security_groups(GroupIds=[ident])["SecurityGroups"][0]
     # moto drops a rule that admits a managed prefix list (CloudFront's origin-facing servers, Route 53's checkers)
     ingress = [r for r in properties.get("SecurityGroupIngress", []) if "SourcePrefixListId" not in r]
     assert _rule_ports(group["IpPermissions"]) == _rule_ports(ingress)
-    for rule in group["IpPermissions"]:  # only the load balancer's group or CloudFront's prefix list, or HTTPS
+    for rule in group["IpPermissions"]:  # one source per rule: a security group, a prefix list or a CIDR
         sources = rule["UserIdGroupPairs"] + rule["PrefixListIds"] + rule["IpRanges"]
         assert len(sources) == 1, rule
-        assert rule["IpRanges"] == [] or rule["FromPort"] == 443, rule
+        # the internet reaches HTTPS only (the load balancer); the data stores admit the VPC's CIDR
+        assert all(r["CidrIp"] != "0.0.0.0/0" for r in rule["IpRanges"]) or rule["FromPort"] == 443, rule
+    assert _tags(group["Tags"])["managed-by"] == "cloudformation"
 
 
 def _verify_internet_gateway(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
@@ -590,7 +707,37 @@ def _verify_service(deployer: Deployer, region: str, ident: str, properties: dic
     assert service["taskDefinition"].split("/")[-1].startswith(ident.rsplit("/", maxsplit=1)[-1])
 
 
+def _verify_health_check(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    check = deployer.client("route53", region).get_health_check(HealthCheckId=ident)["HealthCheck"]
+    config, wanted = check["HealthCheckConfig"], properties["HealthCheckConfig"]
+    assert (config["Type"], config["Port"]) == ("HTTPS", 443)
+    assert config["RequestInterval"] == wanted["RequestInterval"]
+    assert config["FailureThreshold"] == wanted["FailureThreshold"]
+
+
+def _verify_record_set(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    del ident
+    route53 = deployer.client("route53", region)
+    records = [
+        record
+        for zone in route53.list_hosted_zones()["HostedZones"]
+        for record in route53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]
+        if record.get("SetIdentifier") == properties["SetIdentifier"]
+    ]
+    (record,) = records
+    assert record["Type"] == properties["Type"]
+    assert record["TTL"] == int(properties["TTL"])
+    assert record["HealthCheckId"]  # the Region's health check decides whether it is answered
+    for routing in ("Failover", "Region"):
+        assert record.get(routing) == properties.get(routing)
+
+
 VERIFIERS = {
+    "AWS::RDS::DBInstance": _verify_db_instance,
+    "AWS::RDS::DBSubnetGroup": _verify_db_subnet_group,
+    "AWS::RDS::DBParameterGroup": _verify_db_parameter_group,
+    "AWS::Route53::HealthCheck": _verify_health_check,
+    "AWS::Route53::RecordSet": _verify_record_set,
     "AWS::DynamoDB::Table": _verify_table,
     "AWS::Lambda::Function": _verify_function,
     "AWS::Lambda::Permission": _verify_permission,
@@ -638,6 +785,12 @@ def test_every_generated_type_is_listed() -> None:
             if name.endswith(".yaml")
             for resource in yaml.safe_load(body)["Resources"].values()
         }
+    for case in DATA_CASES:  # test_data_stacks_deploy's stacks
+        design = data_only(case)
+        templates = [template for _, template in region_templates(design).values()]
+        templates += [routing] if (routing := global_stack(design)) is not None else []
+        types |= {resource["Type"] for template in templates for resource in template["Resources"].values()}
+    types -= {"AWS::EC2::VPC", "AWS::EC2::Subnet"}  # the network stand-ins of tests.test_cloudformation_data
     assert types == VERIFIED | NOT_MODELLED
     assert not VERIFIED & NOT_MODELLED
     assert set(VERIFIERS) == VERIFIED
@@ -744,10 +897,14 @@ def test_stacks_deploy_and_resources_exist(case: str, moto: MotoServer) -> None:
             "LogBucketArn": outputs["LogBucketArn"],
         }
         create(EDGE_PATH.removeprefix("cloudformation/"), EDGE_REGION, parameters)
-    # 4. the dormant restore stack of backup and restore (created here only to prove it deploys; in a disaster it
-    #    is the one applied)
+    # 4. the global stack (Route 53 health checks and records) in the recovery Region, after both Region stacks
+    if f"{GLOBAL_PATH}/template.yaml" in files:
+        parameters = routing_parameters(deployer, design, outputs, recovered)
+        create(GLOBAL_PATH.removeprefix("cloudformation/"), global_region(design), parameters)
+    # 5. the dormant restore stack of backup and restore (created here only to prove it deploys; in a disaster it
+    #    is the one applied, from the recovery points copied into its Region)
     if f"cloudformation/restore/{recovery}/template.yaml" in files:
-        create(f"restore/{recovery}", recovery, packages[recovery])
+        create(f"restore/{recovery}", recovery, packages[recovery] | snapshot_parameters(body(f"restore/{recovery}")))
 
     checked = {name: deployer.verify(name, region, yaml.safe_load(body(path))) for name, region, path in stacks}
     assert "Key" in checked[f"{case}-prod-{primary}"]
@@ -756,6 +913,90 @@ def test_stacks_deploy_and_resources_exist(case: str, moto: MotoServer) -> None:
     print(
         f"\n{case}: stack seconds {deployer.timings}; verified {checked}; outputs left out for moto {deployer.dropped}"
     )
+
+
+def routing_parameters(
+    deployer: Deployer, design: Design, primary: dict[str, str], recovery: dict[str, str]
+) -> dict[str, str]:
+    """The global stack's parameters: a hosted zone made for the test, and each Region stack's entry point."""
+    route53 = deployer.client("route53", global_region(design))
+    zone = route53.create_hosted_zone(Name="example.com", CallerReference=design.name)["HostedZone"]["Id"]
+    return {
+        "HostedZoneId": zone.split("/")[-1],
+        "DomainName": "api.example.com",
+        # the Region stacks' EntryDnsName outputs (stand-ins where the entry point is not deployed)
+        "PrimaryEntryDnsName": primary.get("EntryDnsName", f"entry.{design.regions[0]}.example.com"),
+        "RecoveryEntryDnsName": recovery.get("EntryDnsName", f"entry.{design.regions[1]}.example.com"),
+    }
+
+
+def snapshot_parameters(body: str) -> dict[str, str]:
+    """The restore stack's recovery point parameters (moto's CloudFormation ignores the snapshot: any ARN does)."""
+    declared = yaml.safe_load(body)["Parameters"]
+    return {
+        name: f"arn:aws:rds:{spec['AllowedPattern'].split(':')[3]}:{ACCOUNT_ID}:snapshot:awsbackup:job-0000"
+        for name, spec in declared.items()
+        if name.endswith("SnapshotArn")
+    }
+
+
+DATA_CASES = ("orders-api", "nightly-reports")
+DATA_KINDS = frozenset(
+    {"vpc", "rds-postgresql", "rds-mysql", "elasticache-valkey", "route53-zone", "config-recorder", "backup-vault"}
+)
+
+
+def data_only(case: str) -> Design:
+    """The example's design with only its network, data, DNS, compliance and backup components."""
+    design = design_from_spec(load_spec(EXAMPLES / f"{case}.yaml"))[1]
+    components = tuple(c for c in design.components if c.kind in DATA_KINDS)
+    ids = {c.id for c in components}
+    connections = tuple(c for c in design.connections if c.source in ids and c.target in ids)
+    return design.model_copy(update={"components": components, "connections": connections})
+
+
+def test_data_stacks_deploy(moto: MotoServer) -> None:
+    """The data, DNS and compliance kinds on their own (the network by the test's stand-ins until the network
+    builder is merged): orders-api's primary first, so its recovery stack is created with the primary database's
+    ARN and the cross-Region read replica is created and read back (moto cannot update a stack into one); then the
+    global stack; nightly-reports' primary and its restore stack."""
+    deployer = Deployer(moto)
+    deployer.true_conditions |= {"ReplicatesDataOrders"}
+    checked: dict[str, list[str]] = {}
+
+    def create(name: str, region: str, template: dict[str, Any], parameters: dict[str, str]) -> dict[str, str]:
+        outputs = deployer.create(name, region, dump(template), parameters)
+        checked[name] = deployer.verify(name, region, template)
+        return outputs
+
+    design = data_only("orders-api")
+    templates = region_templates(design)
+    primary = create("oa-primary", "eu-west-1", templates["prod/eu-west-1"][1], {})
+    recovery = create(
+        "oa-recovery", "eu-west-3", templates["prod/eu-west-3"][1], {"DataOrdersArn": primary["DataOrdersArn"]}
+    )
+    routing = global_stack(design)
+    assert routing is not None
+    create("oa-global", "eu-west-3", routing, routing_parameters(deployer, design, primary, recovery))
+    assert {
+        "DataOrdersDatabase",
+        "DataOrdersSubnetGroup",
+        "DataOrdersParameterGroup",
+        "DataOrdersSecurityGroup",
+    } <= set(checked["oa-primary"])
+    assert {"DataOrdersRecoveryDatabase", "DataSessionsRecoverySecurityGroup", "ConfigBucket"} <= set(
+        checked["oa-recovery"]
+    )
+    assert {"PrimaryHealthCheck", "RecoveryHealthCheck", "PrimaryRecord", "RecoveryRecord"} <= set(checked["oa-global"])
+
+    design = data_only("nightly-reports")
+    templates = region_templates(design)
+    create("nr-primary", "ca-central-1", templates["prod/ca-central-1"][1], {})
+    restore = templates["restore/us-east-1"][1]
+    create("nr-restore", "us-east-1", restore, snapshot_parameters(dump(restore)))
+    assert "DataStagingDatabase" in checked["nr-primary"]
+    assert "DataStagingRecoveryDatabase" in checked["nr-restore"]
+    print(f"\ndata stacks: verified {checked}; outputs left out for moto {deployer.dropped}")
 
 
 def test_reset_leaves_no_stack(moto: MotoServer) -> None:

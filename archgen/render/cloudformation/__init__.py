@@ -6,8 +6,10 @@ restore). One stack per root rather than nested stacks: a nested stack lives in 
 recovery Region must be deployable while the primary is down, exactly as the Terraform roots are. A stack cannot
 create resources in another Region, so what Terraform's primary root creates in us-east-1 through a provider alias
 (the CloudFront distribution's certificate, the CLOUDFRONT-scope WAF web ACL and the distribution's log delivery)
-is the separate stack ``cloudformation/prod/edge/template.yaml``, deployed in us-east-1. Values one stack needs from
-another are Parameters named like the other stack's Outputs.
+is the separate stack ``cloudformation/prod/edge/template.yaml``, deployed in us-east-1. The Route 53 health checks
+and records of Terraform's global root are the stack ``cloudformation/prod/global/template.yaml``, deployed in the
+recovery Region (as that root's default provider: see archgen.render.cloudformation.dns) after both Region stacks.
+Values one stack needs from another are Parameters named like the other stack's Outputs.
 
 Templates are built as Python dicts and dumped with PyYAML's safe dumper: free text from the spec is always a
 quoted scalar, never YAML structure or an intrinsic function. Fn::GetAtt is always in its long (list) form.
@@ -18,12 +20,23 @@ from __future__ import annotations
 from archgen import __version__
 from archgen.design import Design
 from archgen.errors import UserError
+from archgen.render.cloudformation.dns import GLOBAL_PATH, global_region, global_stack
 from archgen.render.cloudformation.edge import EDGE_PATH, EDGE_REGION, edge_stack
 from archgen.render.cloudformation.intrinsics import logical_id
 from archgen.render.cloudformation.region import SUPPORTED_KINDS, region_stack
 from archgen.render.cloudformation.stack import dump
 from archgen.render.environment import environment
 from archgen.render.terraform import roots_of
+
+__all__ = [
+    "COVERED_BLUEPRINTS",
+    "EDGE_PATH",
+    "EDGE_REGION",
+    "GLOBAL_PATH",
+    "render_cloudformation",
+    "stack_paths",
+    "unsupported_reason",
+]
 
 COVERED_BLUEPRINTS = ("static-site", "serverless-api", "event-pipeline (SQS and Lambda consumers)")
 
@@ -43,11 +56,20 @@ def unsupported_reason(design: Design) -> str | None:
 def stack_paths(design: Design) -> list[tuple[str, str]]:
     """(template path, Region) of every stack, in deployment order."""
     paths = []
-    for root in roots_of(design):
+    roots = roots_of(design)
+    last_region_stack = [root for root in roots if not root.is_restore][-1]
+    for root in roots:
         paths.append((f"cloudformation/{root.purpose}/{root.region}/template.yaml", root.region))
         if root.is_primary and root.has_kind("cloudfront"):
             paths.append((f"{EDGE_PATH}/template.yaml", EDGE_REGION))
+        if root == last_region_stack and _has_global_stack(design):
+            # after both Region stacks, whose entry points its records name
+            paths.append((f"{GLOBAL_PATH}/template.yaml", global_region(design)))
     return paths
+
+
+def _has_global_stack(design: Design) -> bool:
+    return any(c.kind == "route53-zone" for c in design.components)
 
 
 def render_cloudformation(design: Design) -> dict[str, str]:
@@ -62,6 +84,9 @@ def render_cloudformation(design: Design) -> dict[str, str]:
     edge = edge_stack(design, roots[0])
     if edge is not None:
         files[f"{EDGE_PATH}/template.yaml"] = dump(edge)
+    routing = global_stack(design)
+    if routing is not None:
+        files[f"{GLOBAL_PATH}/template.yaml"] = dump(routing)
     files["cloudformation/README.md"] = (
         environment()
         .get_template("cloudformation/README.md.j2")
@@ -70,6 +95,25 @@ def render_cloudformation(design: Design) -> dict[str, str]:
             stacks=stack_paths(design),
             edge_region=EDGE_REGION,
             has_edge=edge is not None,
+            has_global=routing is not None,
+            global_region=global_region(design) if routing is not None else None,
+            routing=str(next(c for c in design.components if c.kind == "route53-zone").properties["routing"])
+            if routing is not None
+            else None,
+            replica_databases=[
+                (f"{logical_id(c.id)}Arn", copy.region)
+                for c in roots[0].components
+                if c.kind in ("rds-postgresql", "rds-mysql") and (copy := roots[0].recovery_copy(c.id)) is not None
+            ],
+            restored_databases=[
+                f"{logical_id(c.id)}SnapshotArn"
+                for root in roots
+                if root.is_restore
+                for c in root.components
+                if c.kind in ("rds-postgresql", "rds-mysql")
+            ],
+            config=any(c.kind == "config-recorder" for c in design.components),
+            data_stores=any(c.kind in ("rds-postgresql", "rds-mysql", "elasticache-valkey") for c in design.components),
             covered=COVERED_BLUEPRINTS,
             kinds={c.kind for c in design.components},
             replicates=roots[0].replicates,

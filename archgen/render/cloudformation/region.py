@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 from archgen import __version__
 from archgen.design import Component
+from archgen.render.cloudformation.compliance import add_config_recorder
 from archgen.render.cloudformation.containers import add_ecr_repository, add_ecs_cluster, add_ecs_service
+from archgen.render.cloudformation.databases import add_rds_instance, add_valkey
 from archgen.render.cloudformation.intrinsics import get_att
 from archgen.render.cloudformation.loadbalancing import add_alb, add_regional_waf
 from archgen.render.cloudformation.messaging import add_firehose, add_sqs_queue
@@ -35,6 +37,11 @@ BUILDERS: dict[str, Callable[[Stack, Root, Component], None]] = {
     "ecs-cluster": add_ecs_cluster,
     "ecs-service": add_ecs_service,
     "waf": add_regional_waf,  # a CDN's web ACL is the edge stack's
+    "rds-postgresql": add_rds_instance,
+    "rds-mysql": add_rds_instance,
+    "elasticache-valkey": add_valkey,
+    "config-recorder": add_config_recorder,
+    "route53-zone": lambda *_: None,  # the global stack (dns.py) has the health checks and records
 }
 # Global kinds: the edge stack in us-east-1 has them.
 EDGE_KINDS = frozenset({"cloudfront", "waf"})

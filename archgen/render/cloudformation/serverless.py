@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from archgen.design import Component, number
+from archgen.render.cloudformation.databases import data_access_statements
 from archgen.render.cloudformation.intrinsics import (
     fn_if,
     fn_sub,
@@ -127,7 +128,7 @@ def access_statements(root: Root, c: Component) -> list[dict[str, Any]]:
                     "Condition": via_s3,
                 },
             ]
-    return statements
+    return statements + data_access_statements(root, c)
 
 
 def add_lambda_function(stack: Stack, root: Root, c: Component) -> None:

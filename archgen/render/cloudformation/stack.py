@@ -25,6 +25,8 @@ class Stack:
         self.resources: dict[str, Any] = {}
         self.outputs: dict[str, Any] = {}
         self.rules: dict[str, Any] = {}
+        # cfn-lint rules ignored in this template, each with the reason the template states
+        self.lint_suppressions: dict[str, str] = {}
         self.description = description
         self.parameter("Environment", {
             "Type": "String",
@@ -88,13 +90,15 @@ class Stack:
                 "description": self.design.description,
             },
         }
+        suppressions: dict[str, str] = {}
         if "${" in self.design.description:
-            # The only suppression: cfn-lint reads "${...}" anywhere as a Fn::Sub reference out of place, but
-            # CloudFormation substitutes only inside Fn::Sub, so the spec's text stays literal here.
-            template["Metadata"]["archgen"]["lint_suppressions"] = {
-                "E1029": "the spec's description is quoted as free text; it contains '${' but is no Fn::Sub"
-            }
-            template["Metadata"]["cfn-lint"] = {"config": {"ignore_checks": ["E1029"]}}
+            # cfn-lint reads "${...}" anywhere as a Fn::Sub reference out of place, but CloudFormation substitutes
+            # only inside Fn::Sub, so the spec's text stays literal here.
+            suppressions["E1029"] = "the spec's description is quoted as free text; it contains '${' but is no Fn::Sub"
+        suppressions |= self.lint_suppressions
+        if suppressions:
+            template["Metadata"]["archgen"]["lint_suppressions"] = suppressions
+            template["Metadata"]["cfn-lint"] = {"config": {"ignore_checks": list(suppressions)}}
         template["Parameters"] = self.parameters
         # As the Terraform root's region variable: each stack is designed for one Region.
         template["Rules"] = self.rules | {
