@@ -83,7 +83,8 @@ def add_s3_bucket(stack: Stack, root: Root, c: Component) -> None:
     stack.add(name, "AWS::S3::Bucket", properties, DeletionPolicy="Retain", UpdateReplacePolicy="Retain", **extra)
     arn = get_att(name, "Arn")
     statements: list[Any] = [deny_insecure_transport(arn)]
-    if any(s.kind == "cloudfront" for s in root.sources_of(c.id)):
+    fronts = {s.kind for s in root.sources_of(c.id)}
+    if "cloudfront" in fronts:
         stack.parameter("CloudFrontDistributionArn", {
             "Type": "String",
             "Default": "",
@@ -105,9 +106,16 @@ def add_s3_bucket(stack: Stack, root: Root, c: Component) -> None:
                 ),
             )
         )
+    if fronts & {"cloudfront", "cloudflare-zone"}:
+        reader = (
+            "the edge stack's OriginDomainName"
+            if "cloudfront" in fronts
+            else "the origin_hostname of the Cloudflare zone (the Terraform target's cloudflare module), where Cloud "
+            "Connector sends the site's requests"
+        )
         stack.output(
             f"{logical_id(c.id)}RegionalDomainName",
-            f"Regional domain name of {c.id}: the edge stack's OriginDomainName.",
+            f"Regional domain name of {c.id}: {reader}.",
             get_att(name, "RegionalDomainName"),
         )
     stack.add(
