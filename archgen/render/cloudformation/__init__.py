@@ -28,6 +28,15 @@ from archgen.render.cloudformation.stack import dump
 from archgen.render.environment import environment
 from archgen.render.terraform import CLOUDFLARE_VERSION, ENVIRONMENT, Root, roots_of
 
+__all__ = [
+    "COVERED_BLUEPRINTS",
+    "EDGE_PATH",
+    "EDGE_REGION",
+    "render_cloudformation",
+    "stack_paths",
+    "unsupported_reason",
+]
+
 COVERED_BLUEPRINTS = ("static-site", "serverless-api", "event-pipeline (SQS and Lambda consumers)")
 
 
