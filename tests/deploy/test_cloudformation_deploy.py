@@ -25,6 +25,7 @@ import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -40,7 +41,9 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
 
-CASES = ("docs-site", "notes-api", "order-events")
+CASES = ("docs-site", "notes-api", "order-events", "marketing-site", "stream-events")
+# specs that are not examples (no example has Lambda consumers of a Kinesis stream)
+FIXTURES = {"stream-events": Path(__file__).parent.parent / "fixtures" / "cloudformation" / "stream-events.yaml"}
 EXPECTED = {  # resources of the primary stack that must have been read back
     "docs-site": ("SiteBucket", "LogBucket", "TrailLogGroup"),
     "notes-api": ("NotesFunction", "NotesRole", "NotesDeadLetterQueue", "DataNotesTable", "DataAttachmentsBucket"),
@@ -55,6 +58,8 @@ EXPECTED = {  # resources of the primary stack that must have been read back
         "LakeReplicationRole",
         "LakeReplicationPolicy",
     ),
+    "marketing-site": ("SiteBucket", "LogBucket", "TrailLogGroup"),
+    "stream-events": ("DataEventsStream", "FulfilmentWorkerRole", "LakeDeliveryRole", "LakeBucket"),
 }
 VERIFIED = frozenset(
     {
@@ -68,6 +73,7 @@ VERIFIED = frozenset(
         "AWS::Lambda::Permission",
         "AWS::SQS::Queue",
         "AWS::IAM::Policy",
+        "AWS::Kinesis::Stream",
     }
 )
 NOT_MODELLED = frozenset(
@@ -105,7 +111,8 @@ NOT_MODELLED = frozenset(
 # here; cfn-lint and checkov (tests/test_cloudformation.py) check them. moto 5.2 gives an S3 bucket only its
 # encryption and tags; a role no managed policies; a log group no key; a table neither its key nor point-in-time
 # recovery; a function only its size, timeout, environment, concurrency, role, runtime and handler; a queue no
-# redrive allow policy (GetQueueAttributes does not know the attribute).
+# redrive allow policy (GetQueueAttributes does not know the attribute); a Kinesis stream only its shards, retention
+# and tags.
 NOT_APPLIED_BY_MOTO = {
     "AWS::S3::Bucket": (
         "PublicAccessBlockConfiguration",
@@ -129,6 +136,7 @@ NOT_APPLIED_BY_MOTO = {
         "LoggingConfig",
         "Tags",
     ),
+    "AWS::Kinesis::Stream": ("StreamEncryption", "StreamModeDetails", "DesiredShardLevelMetrics"),
 }
 STACK_TIMEOUT = 120
 
@@ -373,6 +381,16 @@ def _verify_queue(deployer: Deployer, region: str, ident: str, properties: dict[
     assert sqs.list_queue_tags(QueueUrl=ident)["Tags"]["managed-by"] == "cloudformation"
 
 
+def _verify_stream(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
+    kinesis = deployer.client("kinesis", region)
+    summary = kinesis.describe_stream_summary(StreamName=ident)["StreamDescriptionSummary"]
+    assert summary["StreamARN"] == f"arn:aws:kinesis:{region}:{ACCOUNT_ID}:stream/{ident}"
+    assert summary["OpenShardCount"] == properties["ShardCount"]
+    assert summary["RetentionPeriodHours"] == properties["RetentionPeriodHours"]
+    tags = {t["Key"]: t["Value"] for t in kinesis.list_tags_for_stream(StreamName=ident)["Tags"]}
+    assert tags["managed-by"] == "cloudformation"
+
+
 VERIFIERS = {
     "AWS::DynamoDB::Table": _verify_table,
     "AWS::Lambda::Function": _verify_function,
@@ -384,13 +402,14 @@ VERIFIERS = {
     "AWS::IAM::Role": _verify_role,
     "AWS::Logs::LogGroup": _verify_log_group,
     "AWS::IAM::Policy": _verify_policy,
+    "AWS::Kinesis::Stream": _verify_stream,
 }
 
 
 def test_every_generated_type_is_listed() -> None:
     types = set()
     for case in CASES:
-        files = render_cloudformation(design_from_spec(load_spec(EXAMPLES / f"{case}.yaml"))[1])
+        files = render_cloudformation(design_from_spec(load_spec(spec_of(case)))[1])
         types |= {
             resource["Type"]
             for name, body in files.items()
@@ -400,6 +419,11 @@ def test_every_generated_type_is_listed() -> None:
     assert types == VERIFIED | NOT_MODELLED
     assert not VERIFIED & NOT_MODELLED
     assert set(VERIFIERS) == VERIFIED
+
+
+def spec_of(case: str) -> Path:
+    """The spec of a case: an example, or a fixture where no example has what the case covers."""
+    return FIXTURES.get(case, EXAMPLES / f"{case}.yaml")
 
 
 def _pascal(service: str) -> str:
@@ -425,7 +449,7 @@ def upload_packages(deployer: Deployer, region: str, services: list[str]) -> dic
 
 @pytest.mark.parametrize("case", CASES)
 def test_stacks_deploy_and_resources_exist(case: str, moto: MotoServer) -> None:
-    design = design_from_spec(load_spec(EXAMPLES / f"{case}.yaml"))[1]
+    design = design_from_spec(load_spec(spec_of(case)))[1]
     files = render_cloudformation(design)
     primary, recovery = design.regions[0], design.regions[1]
     services = sorted({str(c.properties["service"]) for c in design.components if c.kind == "lambda-function"})
