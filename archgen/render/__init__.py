@@ -53,7 +53,8 @@ def render_files(design: Design, targets: tuple[str, ...] = DEFAULT_TARGETS) -> 
     files: dict[str, str | bytes] = {}
     notes: dict[str, None] = {}
     for target in with_kubernetes(design, targets):
-        result = RENDERERS[target](design)
+        # DESIGN.md also depends on the chosen targets: it says what the chosen IaC target cannot express
+        result = render_docs(design, targets) if target == "docs" else RENDERERS[target](design)
         if isinstance(result, Rendered):
             notes.update(dict.fromkeys(result.warnings))
             result = result.files

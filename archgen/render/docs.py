@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from archgen.components import component_catalogue
 from archgen.data_kinds import store_size_gb
 from archgen.design import Design
 from archgen.durations import format_duration
 from archgen.plan.security import secure_defaults
 from archgen.plan.usage import usage_assumptions
+from archgen.render.cloudformation.limits import limits_of
 from archgen.render.diagram import mermaid_source
 from archgen.render.environment import environment
 from archgen.render.recovery_diagram import recovery_mermaid_source
@@ -28,8 +31,12 @@ SIZE_KEYS = (
 )
 
 
-def render_docs(design: Design) -> dict[str, str | bytes]:
-    """DESIGN.md from ``templates/docs/DESIGN.md.j2`` (with ``explore.png`` when the design carries an exploration)."""
+def render_docs(design: Design, targets: Collection[str] = ("terraform",)) -> dict[str, str | bytes]:
+    """DESIGN.md from ``templates/docs/DESIGN.md.j2`` (with ``explore.png`` when the design carries an exploration).
+
+    ``targets`` are the chosen output targets: with ``cloudformation`` among them, DESIGN.md says what the
+    CloudFormation stacks cannot express for this design (archgen.render.cloudformation.limits).
+    """
     files: dict[str, str | bytes] = {}
     exploration = ""
     if design.exploration is not None:
@@ -53,6 +60,7 @@ def render_docs(design: Design) -> dict[str, str | bytes]:
         exploration=exploration,
         secure_defaults=secure_defaults(design.components),
         security_components=[c for c in design.components if kinds_by_category.get(c.kind) == "security"],
+        cloudformation_limits=limits_of(design) if "cloudformation" in targets else [],
     )
     files["DESIGN.md"] = text
     return files

@@ -17,16 +17,28 @@ quoted scalar, never YAML structure or an intrinsic function. Fn::GetAtt is alwa
 
 from __future__ import annotations
 
+from typing import Any
+
 from archgen import __version__
-from archgen.design import Design
+from archgen.design import Component, Design
 from archgen.errors import UserError
 from archgen.render.cloudformation.dns import GLOBAL_PATH, global_region, global_stack
 from archgen.render.cloudformation.edge import EDGE_PATH, EDGE_REGION, edge_stack
 from archgen.render.cloudformation.intrinsics import logical_id
+from archgen.render.cloudformation.limits import limits_of, terraform_only, terraform_only_ids
 from archgen.render.cloudformation.region import SUPPORTED_KINDS, region_stack
 from archgen.render.cloudformation.stack import dump
 from archgen.render.environment import environment
-from archgen.render.terraform import roots_of
+from archgen.render.terraform import CLOUDFLARE_VERSION, ENVIRONMENT, Root, roots_of
+
+__all__ = [
+    "COVERED_BLUEPRINTS",
+    "EDGE_PATH",
+    "EDGE_REGION",
+    "render_cloudformation",
+    "stack_paths",
+    "unsupported_reason",
+]
 
 __all__ = [
     "COVERED_BLUEPRINTS",
@@ -42,8 +54,13 @@ COVERED_BLUEPRINTS = ("static-site", "serverless-api", "event-pipeline (SQS and 
 
 
 def unsupported_reason(design: Design) -> str | None:
-    """Why the design has no CloudFormation yet, or None when every component is covered."""
-    kinds = sorted({c.kind for c in design.components} - SUPPORTED_KINDS)
+    """Why the design has no CloudFormation yet, or None when every component is covered.
+
+    Components CloudFormation cannot express at all (limits.LIMITS, e.g. a Cloudflare zone) do not count: they stay
+    in the Terraform target and the stacks have everything else.
+    """
+    left = terraform_only_ids(design)
+    kinds = sorted({c.kind for c in design.components if c.id not in left} - SUPPORTED_KINDS)
     if not kinds:
         return None
     return (
@@ -123,7 +140,30 @@ def render_cloudformation(design: Design) -> dict[str, str]:
                 for c in roots[0].components_of_kind("s3-bucket")
                 if (copy := roots[0].recovery_copy(c.id)) is not None
             ],
+            limits=limits_of(design),
+            terraform_only=terraform_only(design),
+            cloudflare=[_cloudflare_edge(roots[0], c) for c in roots[0].components_of_kind("cloudflare-zone")],
+            cloudflare_version=CLOUDFLARE_VERSION,
+            environment_name=ENVIRONMENT,
             version=__version__,
         )
     )
     return files
+
+
+def _cloudflare_edge(primary: Root, zone: Component) -> dict[str, Any]:
+    """The Terraform cloudflare module's arguments for a zone in front of the stacks (as cloudflare-zone.tf.j2)."""
+    design = primary.design
+    origin = next(t for t in primary.targets_of(zone.id) if t.kind in ("alb", "api-gateway-http", "s3-bucket"))
+    wafs = [c for c in design.components if c.kind == "waf"]
+    return {
+        "id": zone.id,
+        "plan": zone.properties.get("plan"),
+        "origin": origin.id,
+        "origin_type": "s3" if origin.kind == "s3-bucket" else "http",
+        # the stack output that names the origin's host (the S3 builder writes it for a bucket behind Cloudflare)
+        "origin_output": f"{logical_id(origin.id)}RegionalDomainName" if origin.kind == "s3-bucket" else None,
+        "region": primary.region,
+        "cache_everything": origin.kind == "s3-bucket",
+        "rate_limit": wafs[0].properties["rate_limit_per_5min"] if wafs else None,
+    }

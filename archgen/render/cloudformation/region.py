@@ -17,6 +17,7 @@ from archgen.render.cloudformation.security import add_backup_vault, add_cloudtr
 from archgen.render.cloudformation.serverless import add_api_gateway, add_lambda_function
 from archgen.render.cloudformation.stack import Stack, Template
 from archgen.render.cloudformation.storage import add_dynamodb_table, add_s3_bucket
+from archgen.render.cloudformation.streaming import add_kinesis_stream
 from archgen.render.terraform import Root
 
 # How each component kind becomes resources of its Region's stack (adding a kind here makes the target cover it).
@@ -42,6 +43,7 @@ BUILDERS: dict[str, Callable[[Stack, Root, Component], None]] = {
     "elasticache-valkey": add_valkey,
     "config-recorder": add_config_recorder,
     "route53-zone": lambda *_: None,  # the global stack (dns.py) has the health checks and records
+    "kinesis-stream": add_kinesis_stream,
 }
 # Global kinds: the edge stack in us-east-1 has them.
 EDGE_KINDS = frozenset({"cloudfront", "waf"})

@@ -17,6 +17,7 @@ from archgen.render.cloudformation.intrinsics import (
     ref,
 )
 from archgen.render.cloudformation.stack import Stack
+from archgen.render.cloudformation.streaming import stream_access_statements
 from archgen.render.terraform import Root
 
 
@@ -101,6 +102,8 @@ def access_statements(root: Root, c: Component) -> list[dict[str, Any]]:
                     "Condition": {"StringEquals": {"kms:ViaService": fn_sub("sqs.${AWS::Region}.amazonaws.com")}},
                 },
             ]  # fmt: skip
+        elif target.kind == "kinesis-stream":
+            statements += stream_access_statements(target)
         elif target.kind == "firehose-stream":
             statements.append(
                 {

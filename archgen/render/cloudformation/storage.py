@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archgen.design import Component
+from archgen.design import Component, number
 from archgen.errors import UserError
 from archgen.render.cloudformation.intrinsics import (
     deny_insecure_transport,
@@ -83,7 +83,8 @@ def add_s3_bucket(stack: Stack, root: Root, c: Component) -> None:
     stack.add(name, "AWS::S3::Bucket", properties, DeletionPolicy="Retain", UpdateReplacePolicy="Retain", **extra)
     arn = get_att(name, "Arn")
     statements: list[Any] = [deny_insecure_transport(arn)]
-    if any(s.kind == "cloudfront" for s in root.sources_of(c.id)):
+    fronts = {s.kind for s in root.sources_of(c.id)}
+    if "cloudfront" in fronts:
         stack.parameter("CloudFrontDistributionArn", {
             "Type": "String",
             "Default": "",
@@ -105,9 +106,16 @@ def add_s3_bucket(stack: Stack, root: Root, c: Component) -> None:
                 ),
             )
         )
+    if fronts & {"cloudfront", "cloudflare-zone"}:
+        reader = (
+            "the edge stack's OriginDomainName"
+            if "cloudfront" in fronts
+            else "the origin_hostname of the Cloudflare zone (the Terraform target's cloudflare module), where Cloud "
+            "Connector sends the site's requests"
+        )
         stack.output(
             f"{logical_id(c.id)}RegionalDomainName",
-            f"Regional domain name of {c.id}: the edge stack's OriginDomainName.",
+            f"Regional domain name of {c.id}: {reader}.",
             get_att(name, "RegionalDomainName"),
         )
     stack.add(
@@ -239,8 +247,7 @@ def add_dynamodb_table(stack: Stack, root: Root, c: Component) -> None:
             ),
         )
         return
-    if c.properties.get("billing_mode") == "PROVISIONED":
-        raise UserError(f"CloudFormation covers on-demand DynamoDB tables only yet; {c.id} is PROVISIONED")
+    provisioned = c.properties.get("billing_mode") == "PROVISIONED"
     backup = any(b.kind == "backup-vault" and "schedule" in b.properties for b in root.components)
     pitr = {"PointInTimeRecoveryEnabled": bool(c.properties.get("point_in_time_recovery"))}
     tags = stack.tags({"archgen:backup": "true"} if backup else None)
@@ -252,6 +259,8 @@ def add_dynamodb_table(stack: Stack, root: Root, c: Component) -> None:
         "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
     }
     copy = root.recovery_copy(c.id) if origin is None else None
+    if copy is not None and provisioned:
+        raise UserError(f"CloudFormation covers on-demand global tables only yet; {c.id} is PROVISIONED")
     if copy is not None:
         # A global table (the DR strategy's live copy): the replica in the recovery Region is encrypted with that
         # Region's key and has point-in-time recovery of its own; it is added once RecoveryKmsKeyArn is set.
@@ -293,5 +302,50 @@ def add_dynamodb_table(stack: Stack, root: Root, c: Component) -> None:
             "DeletionProtectionEnabled": True,
             "Tags": tags,
         }
+        if provisioned:
+            properties["ProvisionedThroughput"] = {
+                "ReadCapacityUnits": int(number(c.properties, "read_capacity")),
+                "WriteCapacityUnits": int(number(c.properties, "write_capacity")),
+            }
         stack.add(name, "AWS::DynamoDB::Table", properties, DeletionPolicy="Retain", UpdateReplacePolicy="Retain")
+        if provisioned:
+            add_table_autoscaling(stack, c, name)
     stack.output(f"{logical_id(c.id)}TableArn", f"ARN of {c.id} (DynamoDB table).", get_att(name, "Arn"))
+
+
+def add_table_autoscaling(stack: Stack, c: Component, table: str) -> None:
+    """Target tracking keeps consumed capacity near 70 % of provisioned, between the design's floor and ceiling.
+
+    As the Terraform module's aws_appautoscaling_target and _policy; Application Auto Scaling acts through its
+    service-linked role (no RoleARN).
+    """
+    for dimension, metric in (
+        ("Read", "DynamoDBReadCapacityUtilization"),
+        ("Write", "DynamoDBWriteCapacityUtilization"),
+    ):
+        target = f"{logical_id(c.id)}{dimension}Scaling"
+        key = dimension.lower()
+        stack.add(
+            target,
+            "AWS::ApplicationAutoScaling::ScalableTarget",
+            {
+                "ServiceNamespace": "dynamodb",
+                "ResourceId": {"Fn::Join": ["/", ["table", ref(table)]]},
+                "ScalableDimension": f"dynamodb:table:{dimension}CapacityUnits",
+                "MinCapacity": int(number(c.properties, f"{key}_capacity")),
+                "MaxCapacity": int(number(c.properties, f"max_{key}_capacity")),
+            },
+        )
+        stack.add(
+            f"{target}Policy",
+            "AWS::ApplicationAutoScaling::ScalingPolicy",
+            {
+                "PolicyName": fn_sub(f"{stack.prefix}-{c.id}-{key}"),
+                "PolicyType": "TargetTrackingScaling",
+                "ScalingTargetId": ref(target),
+                "TargetTrackingScalingPolicyConfiguration": {
+                    "TargetValue": 70,
+                    "PredefinedMetricSpecification": {"PredefinedMetricType": metric},
+                },
+            },
+        )
