@@ -23,8 +23,17 @@ from tests.conftest import EXAMPLES
 from tests.validators import checkov
 
 # examples whose blueprint the CloudFormation target covers (marketing-site: all but its Cloudflare zone)
-COVERED = ("docs-site", "notes-api", "order-events", "marketing-site")
-NOT_COVERED = ("orders-api", "clickstream", "payments-platform")
+COVERED = (
+    "docs-site",
+    "notes-api",
+    "order-events",
+    "marketing-site",
+    "orders-api",
+    "nightly-reports",
+    "global-catalog",
+    "clickstream",
+)
+NOT_COVERED = ("payments-platform",)
 CFN_LINT = Path(sys.executable).parent / "cfn-lint"
 TARGETS = parse_targets("cloudformation")
 # types without a Tags property in CloudFormation

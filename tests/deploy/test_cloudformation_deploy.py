@@ -76,6 +76,19 @@ EXPECTED = {  # resources of the primary stack that must have been read back
     ),
     "marketing-site": ("SiteBucket", "LogBucket", "TrailLogGroup"),
     "stream-events": ("DataEventsStream", "FulfilmentWorkerRole", "LakeDeliveryRole", "LakeBucket"),
+    "orders-api": (
+        "Vpc",
+        "PrivateSubnet2",
+        "NatGateway1",
+        "EntryLoadBalancer",
+        "OrdersApiService",
+        "OrdersApiTaskDefinition",
+        "DataOrdersDatabase",
+        "DataOrdersSecurityGroup",
+        "ImagesOrdersApiRepository",
+    ),
+    "nightly-reports": ("Vpc", "ReportBuilderService", "DataStagingDatabase", "ImagesReportBuilderRepository"),
+    "clickstream": ("Vpc", "EntryLoadBalancer", "IngestService", "SessionizerService", "DataClicksStream"),
 }
 VERIFIED = frozenset(
     {

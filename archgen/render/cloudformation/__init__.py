@@ -35,22 +35,18 @@ __all__ = [
     "COVERED_BLUEPRINTS",
     "EDGE_PATH",
     "EDGE_REGION",
-    "render_cloudformation",
-    "stack_paths",
-    "unsupported_reason",
-]
-
-__all__ = [
-    "COVERED_BLUEPRINTS",
-    "EDGE_PATH",
-    "EDGE_REGION",
     "GLOBAL_PATH",
     "render_cloudformation",
     "stack_paths",
     "unsupported_reason",
 ]
 
-COVERED_BLUEPRINTS = ("static-site", "serverless-api", "event-pipeline (SQS and Lambda consumers)")
+COVERED_BLUEPRINTS = (
+    "static-site (CloudFront, or Cloudflare left to Terraform)",
+    "serverless-api",
+    "container-service",
+    "event-pipeline (SQS, Kinesis, Lambda and ECS consumers)",
+)
 
 
 def unsupported_reason(design: Design) -> str | None:
@@ -65,8 +61,8 @@ def unsupported_reason(design: Design) -> str | None:
         return None
     return (
         f"CloudFormation is not available for {design.name} ({design.blueprint} blueprint) yet: no CloudFormation "
-        f"support for component kinds {', '.join(kinds)} (covered so far: {', '.join(COVERED_BLUEPRINTS)}, "
-        "with a CloudFront edge). Use --target terraform for this design."
+        f"support for component kinds {', '.join(kinds)} (covered so far: {'; '.join(COVERED_BLUEPRINTS)}). "
+        "Use --target terraform for this design."
     )
 
 
