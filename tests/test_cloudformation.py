@@ -237,3 +237,28 @@ def test_free_text_stays_a_plain_string(tmp_path: Path) -> None:
         assert "Evil" not in str(template["Resources"])
         assert [s for s in _strings(template) if "Evil" in s] == [INJECTION]
     assert cfn_lint(write(files, tmp_path / "out")) == ""
+
+
+def test_vault_lock_under_a_regime_that_asks_for_it(tmp_path: Path) -> None:
+    """PCI DSS asks for immutable backups: every vault gets Vault Lock in governance mode, as the Terraform's."""
+    spec = (
+        (EXAMPLES / "orders-api.yaml")
+        .read_text(encoding="utf-8")
+        .replace("compliance: [gdpr]", "compliance: [pci-dss]")
+    )
+    (tmp_path / "spec.yaml").write_text(spec, encoding="utf-8")
+    design = design_of(tmp_path / "spec.yaml")
+    templates = write(render_cloudformation(design), tmp_path / "out")
+    vaults = [
+        resource
+        for path in templates
+        for resource in yaml.safe_load(path.read_text(encoding="utf-8"))["Resources"].values()
+        if resource["Type"] == "AWS::Backup::BackupVault"
+    ]
+    assert len(vaults) == 2  # the primary's and the recovery Region's
+    for vault in vaults:
+        # governance mode: no ChangeableForDays, which would turn it into compliance mode after the grace period
+        assert vault["Properties"]["LockConfiguration"] == {"MinRetentionDays": 35, "MaxRetentionDays": 3650}
+    assert cfn_lint(templates) == ""
+    gdpr = write(render_cloudformation(design_of(EXAMPLES / "orders-api.yaml")), tmp_path / "gdpr")
+    assert "LockConfiguration" not in "".join(path.read_text(encoding="utf-8") for path in gdpr)

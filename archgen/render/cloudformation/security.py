@@ -143,14 +143,22 @@ def add_logs(stack: Stack) -> None:
 def add_backup_vault(stack: Stack, c: Component) -> None:
     """An AWS Backup vault, its plan and selection, and copy actions to the recovery vault."""
     name = logical_id(c.id, "Vault")
+    vault: dict[str, Any] = {
+        "BackupVaultName": fn_sub(f"{stack.prefix}-{c.id}"),
+        "EncryptionKeyArn": get_att("Key", "Arn"),
+        "BackupVaultTags": stack.tag_map(),
+    }
+    if c.properties.get("locked") is True:
+        # Vault Lock in governance mode, as the Terraform: no ChangeableForDays, so no grace period that ends in
+        # compliance mode; a principal allowed backup:DeleteBackupVaultLockConfiguration can still lift it.
+        vault["LockConfiguration"] = {
+            "MinRetentionDays": int(number(c.properties, "retention_days")),
+            "MaxRetentionDays": int(number(c.properties, "lock_max_retention_days")),
+        }
     stack.add(
         name,
         "AWS::Backup::BackupVault",
-        {
-            "BackupVaultName": fn_sub(f"{stack.prefix}-{c.id}"),
-            "EncryptionKeyArn": get_att("Key", "Arn"),
-            "BackupVaultTags": stack.tag_map(),
-        },
+        vault,
         DeletionPolicy="Retain",
         UpdateReplacePolicy="Retain",
     )
