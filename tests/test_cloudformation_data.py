@@ -2,10 +2,7 @@
 
 RDS for PostgreSQL and MySQL, ElastiCache for Valkey, the AWS Config recorder (archgen.render.cloudformation
 .databases and .compliance) and the global Route 53 stack (.dns): lint-clean, checkov-clean, and the secure
-defaults and DR resources the Terraform has. Each Region root is rendered through ``region_stack`` on its own, so
-kinds without a builder yet are left out; where the root has a VPC, the test adds stand-ins for the network's
-resources (``Vpc``, ``PrivateSubnet<n>``, the ids archgen.render.cloudformation.network promises) so the partial
-template lints on its own.
+defaults and DR resources the Terraform has. Each Region root is rendered through ``region_stack`` on its own.
 """
 
 from __future__ import annotations
@@ -35,29 +32,9 @@ KEY_ARN = {"Fn::GetAtt": ["Key", "Arn"]}
 VPC_CIDR = {"Fn::GetAtt": ["Vpc", "CidrBlock"]}
 
 
-def with_network_stand_ins(template: Template, root: Root) -> Template:
-    """The template plus minimal stand-ins for the network builder's VPC and private subnets (tests only)."""
-    if not root.has_kind("vpc") or "Vpc" in template["Resources"]:
-        return template
-    resources = {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}}}
-    for index in range(1, zone_count(root) + 1):
-        resources[f"PrivateSubnet{index}"] = {
-            "Type": "AWS::EC2::Subnet",
-            "Properties": {
-                "VpcId": {"Ref": "Vpc"},
-                "CidrBlock": f"10.0.{index}.0/24",
-                "AvailabilityZone": {"Fn::Select": [index - 1, {"Fn::GetAZs": ""}]},
-            },
-        }
-    return template | {"Resources": template["Resources"] | resources}
-
-
 def region_templates(design: Design) -> dict[str, tuple[Root, Template]]:
     """path → (root, template) of every Region root, as far as the builders go."""
-    return {
-        f"{root.purpose}/{root.region}": (root, with_network_stand_ins(region_stack(root), root))
-        for root in roots_of(design)
-    }
+    return {f"{root.purpose}/{root.region}": (root, region_stack(root)) for root in roots_of(design)}
 
 
 def write(templates: dict[str, Template], out: Path) -> list[Path]:
