@@ -965,9 +965,9 @@ def data_only(case: str) -> Design:
 
 
 def test_data_stacks_deploy(moto: MotoServer) -> None:
-    """The data, DNS and compliance kinds with their network: orders-api's primary first, so its recovery stack is created with the primary database's
-    ARN and the cross-Region read replica is created and read back (moto cannot update a stack into one); then the
-    global stack; nightly-reports' primary and its restore stack."""
+    """The data, DNS and compliance kinds with their network: orders-api's primary first, so its recovery stack is
+    created with the primary database's ARN and the cross-Region read replica is created and read back (moto cannot
+    update a stack into one); then the global stack; nightly-reports' primary and its restore stack."""
     deployer = Deployer(moto)
     deployer.true_conditions |= {"ReplicatesDataOrders"}
     checked: dict[str, list[str]] = {}
