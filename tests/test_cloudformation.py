@@ -52,6 +52,16 @@ UNTAGGABLE = frozenset(
         "AWS::SQS::QueuePolicy",
         "AWS::Logs::LogStream",
         "AWS::IAM::Policy",
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "AWS::Config::ConfigRule",
+        "AWS::Config::ConfigurationRecorder",
+        "AWS::Config::DeliveryChannel",
+        "AWS::EC2::Route",
+        "AWS::EC2::SubnetRouteTableAssociation",
+        "AWS::EC2::VPCGatewayAttachment",
+        "AWS::Route53::RecordSet",
+        "Custom::RestrictDefaultSecurityGroup",  # its properties go to the function, not to a taggable resource
     }
 )
 
@@ -143,6 +153,7 @@ def test_every_taggable_resource_has_the_terraform_tags(case: str) -> None:
             tags = properties.get("Tags")
             if isinstance(tags, dict):  # API Gateway v2 takes tags as a map
                 tags = [{"Key": key} for key in tags]
+            tags = properties.get("HealthCheckTags", tags)
             for name_of_map in ("BackupVaultTags", "BackupPlanTags"):
                 if name_of_map in properties:
                     tags = [{"Key": key} for key in properties[name_of_map]]

@@ -178,10 +178,10 @@ def test_cloudflare_zone_stays_in_terraform_and_the_rest_is_rendered() -> None:
 def test_a_design_with_kinds_without_a_builder_is_still_refused(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        app, ["design", str(EXAMPLES / "clickstream.yaml"), "--out", str(out), "--target", "cloudformation"]
+        app, ["design", str(EXAMPLES / "payments-platform.yaml"), "--out", str(out), "--target", "cloudformation"]
     )
     assert result.exit_code == 2, result.output
-    assert "not available for clickstream" in result.output
+    assert "not available for payments-platform" in result.output
     assert not out.exists()
 
 

@@ -318,6 +318,7 @@ def add_alb(stack: Stack, root: Root, c: Component) -> None:
             "ListenerAttributes": [
                 {"Key": "routing.http.response.strict_transport_security.header_value", "Value": HSTS}
             ],
+            "Tags": stack.tags(),
         },
     )
     if not single:

@@ -197,6 +197,7 @@ def add_network(stack: Stack, root: Root, c: Component) -> None:
             "ServiceName": fn_sub("com.amazonaws.${AWS::Region}.s3"),
             "VpcEndpointType": "Gateway",
             "RouteTableIds": [ref(f"PrivateRouteTable{n}") for n in range(1, zones + 1)],
+            "Tags": stack.tags(),
         },
     )
     _add_flow_logs(stack)
