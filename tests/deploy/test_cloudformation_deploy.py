@@ -89,6 +89,17 @@ EXPECTED = {  # resources of the primary stack that must have been read back
     ),
     "nightly-reports": ("Vpc", "ReportBuilderService", "DataStagingDatabase", "ImagesReportBuilderRepository"),
     "clickstream": ("Vpc", "EntryLoadBalancer", "IngestService", "SessionizerService", "DataClicksStream"),
+    "global-catalog": (
+        "EntryLoadBalancer",
+        "EntryHttpsListener",
+        "StorefrontService",
+        "StorefrontTaskDefinition",
+        "StorefrontTaskRole",
+        "DataImagesBucket",
+        "DataImagesReplicationRole",
+        "DataImagesReplicationPolicy",
+        "ImagesStorefrontRepository",
+    ),
 }
 VERIFIED = frozenset(
     {
@@ -397,6 +408,30 @@ class Deployer:
         assert stack["StackStatus"] == "CREATE_COMPLETE"
         return {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
 
+    def update(self, name: str, region: str, body: str, parameters: dict[str, str]) -> None:
+        """Update a stack with new parameters (the second update of active/active's two-way wiring).
+
+        Moto gap: updating a bucket in place, moto's S3 tags it by its BucketName property (a KeyError when the name
+        is CloudFormation's), so the copy names each bucket as it was created.
+        """
+        template, dropped = for_moto(yaml.safe_load(body))
+        self.dropped[name] = dropped
+        physical = self.physical(name, region)
+        for logical, resource in template["Resources"].items():
+            if resource["Type"] == "AWS::S3::Bucket" and logical in physical:
+                resource["Properties"].setdefault("BucketName", physical[logical][1])
+        client = self.cloudformation(region)
+        client.update_stack(
+            StackName=name,
+            TemplateBody=json.dumps(template),
+            Parameters=[{"ParameterKey": key, "ParameterValue": value} for key, value in parameters.items()],
+            Capabilities=["CAPABILITY_IAM"],
+        )
+        client.get_waiter("stack_update_complete").wait(
+            StackName=name, WaiterConfig={"Delay": 1, "MaxAttempts": STACK_TIMEOUT}
+        )
+        assert client.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+
     def physical(self, stack: str, region: str) -> dict[str, tuple[str, str]]:
         """logical id → (type, physical id) of the stack's resources."""
         summaries = self.cloudformation(region).list_stack_resources(StackName=stack)["StackResourceSummaries"]
@@ -419,9 +454,20 @@ class Deployer:
 
 
 def _true_conditions() -> set[str]:
-    """Conditions true under the parameters the test passes: the defaults (trail and detector on) and the recovery
-    stack's outputs wired into the primary (backup copies, the table replica, S3 replication)."""
-    return {"AuditTrail", "ThreatDetection", "CopiesBackups", "HasRecoveryKey", "ReplicatesLake", "ConfigRecording"}
+    """Conditions true under the parameters the test passes: the defaults (trail and detector on), the recovery
+    stack's outputs wired into the primary (backup copies, the table replica, S3 replication) and, in active/active,
+    the primary's outputs wired back into the recovery stack (S3 replication back to the primary)."""
+    return {
+        "AuditTrail",
+        "ThreatDetection",
+        "CopiesBackups",
+        "HasRecoveryKey",
+        "ReplicatesLake",
+        "ConfigRecording",
+        "ReplicatesDataImages",
+        "HasPrimaryKey",
+        "ReplicatesDataImagesRecovery",
+    }
 
 
 def _verify_key(deployer: Deployer, region: str, ident: str, properties: dict[str, Any]) -> None:
@@ -860,6 +906,7 @@ def test_stacks_deploy_and_resources_exist(case: str, moto: MotoServer) -> None:
         return files[f"cloudformation/{path}/template.yaml"]
 
     stacks: list[tuple[str, str, str]] = []  # (stack name, Region, template folder)
+    passed: dict[str, dict[str, str]] = {}  # the parameters each stack was created with, by template folder
 
     def create(path: str, region: str, parameters: dict[str, str]) -> dict[str, str]:
         name = f"{case}-{path.replace('/', '-')}"
@@ -869,7 +916,8 @@ def test_stacks_deploy_and_resources_exist(case: str, moto: MotoServer) -> None:
             f"{s}Package{p}" for s in map(_pascal, services) for p in ("Bucket", "Key")
         }
         parameters = parameters | container_parameters(deployer, region, declared)
-        return deployer.create(name, region, body(path), {k: v for k, v in parameters.items() if k in declared})
+        passed[path] = {k: v for k, v in parameters.items() if k in declared}
+        return deployer.create(name, region, body(path), passed[path])
 
     # 1. the recovery Region (its vault receives the primary's backup copies; under pilot light its key and buckets
     #    receive the table replica and the S3 replicas)
@@ -885,14 +933,13 @@ def test_stacks_deploy_and_resources_exist(case: str, moto: MotoServer) -> None:
         assert {"RecoveryKmsKeyArn", "LakeRecoveryArn"} <= set(wiring), wiring
     # 2. the primary Region
     outputs = create(f"prod/{primary}", primary, wiring | packages[primary])
+    # 2b. active/active only: the recovery Region stack's second update, with the primary's outputs (its buckets
+    #     replicate back to the primary's)
+    path = f"prod/{recovery}"
+    wire_back(deployer, design, f"{case}-prod-{recovery}", body(path), parameters=passed[path], primary=outputs)
     # 3. the edge stack in us-east-1, from the primary's outputs
     if f"{EDGE_PATH}/template.yaml" in files:
-        parameters = {
-            "DomainName": "docs.example.com",
-            "OriginDomainName": outputs["SiteRegionalDomainName"],
-            "LogBucketArn": outputs["LogBucketArn"],
-        }
-        create(EDGE_PATH.removeprefix("cloudformation/"), EDGE_REGION, parameters)
+        create(EDGE_PATH.removeprefix("cloudformation/"), EDGE_REGION, edge_parameters(outputs))
     # 4. the global stack (Route 53 health checks and records) in the recovery Region, after both Region stacks
     if f"{GLOBAL_PATH}/template.yaml" in files:
         parameters = routing_parameters(deployer, design, outputs, recovered)
@@ -909,6 +956,26 @@ def test_stacks_deploy_and_resources_exist(case: str, moto: MotoServer) -> None:
     print(
         f"\n{case}: stack seconds {deployer.timings}; verified {checked}; outputs left out for moto {deployer.dropped}"
     )
+
+
+def wire_back(
+    deployer: Deployer, design: Design, name: str, body: str, *, parameters: dict[str, str], primary: dict[str, str]
+) -> None:
+    """Active/active: update the recovery stack with its parameters named like the primary stack's outputs (the
+    primary's key and buckets, which its buckets replicate back to)."""
+    if design.decisions["dr_strategy"].choice != "active-active":
+        return
+    back = {key: primary[key] for key in yaml.safe_load(body)["Parameters"] if key in primary}
+    assert set(back) >= {"PrimaryKmsKeyArn"}, back
+    deployer.update(name, design.regions[1], body, parameters | back)
+
+
+def edge_parameters(primary: dict[str, str]) -> dict[str, str]:
+    """The edge stack's parameters from the primary's outputs (a load balancer origin is reached by the domain)."""
+    parameters = {"DomainName": "docs.example.com", "LogBucketArn": primary["LogBucketArn"]}
+    if "SiteRegionalDomainName" in primary:  # a bucket origin
+        parameters["OriginDomainName"] = primary["SiteRegionalDomainName"]
+    return parameters
 
 
 def container_parameters(deployer: Deployer, region: str, declared: dict[str, Any]) -> dict[str, str]:

@@ -136,6 +136,11 @@ def render_cloudformation(design: Design) -> dict[str, str]:
                 for c in roots[0].components_of_kind("s3-bucket")
                 if (copy := roots[0].recovery_copy(c.id)) is not None
             ],
+            replicates_back=[
+                f"{logical_id(c.id)}Arn"
+                for c in roots[0].components_of_kind("s3-bucket")
+                if roots[0].strategy == "active-active" and roots[0].recovery_copy(c.id) is not None
+            ],
             limits=limits_of(design),
             terraform_only=terraform_only(design),
             cloudflare=[_cloudflare_edge(roots[0], c) for c in roots[0].components_of_kind("cloudflare-zone")],

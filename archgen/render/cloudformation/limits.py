@@ -34,6 +34,18 @@ def _live_replica(_design: Design, c: Component) -> bool:
     return "replica_of" in c.properties and not c.properties.get("dormant")
 
 
+def _provisioned_global(design: Design, c: Component) -> bool:
+    """A PROVISIONED table with a live replica in the recovery Region (a provisioned global table)."""
+    return c.properties.get("billing_mode") == "PROVISIONED" and any(
+        r.properties.get("replica_of") == c.id and not r.properties.get("dormant") for r in design.components
+    )
+
+
+def _replicates_back(design: Design, c: Component) -> bool:
+    """A recovery bucket that replicates back to its origin (active/active)."""
+    return _live_replica(design, c) and design.decisions["dr_strategy"].choice == "active-active"
+
+
 @dataclass(frozen=True)
 class Limit:
     """One thing the CloudFormation stacks leave to the Terraform target or express differently, and why."""
@@ -91,6 +103,24 @@ LIMITS: tuple[Limit, ...] = (
         "start (the Terraform turns it on with the replica), so the update that adds the replica changes nothing else.",
         "A stack can create no replica of a table it does not own, and cannot read another Region's resources.",
         applies=_live_replica,
+    ),
+    Limit(
+        ("dynamodb-table",),
+        "The provisioned global table's capacity auto scaling is the table's own settings (write capacity for every "
+        "replica, read capacity per replica, the recovery replica with the same bounds; 70 % target tracking between "
+        "the design's floor and ceiling), not the Terraform's Application Auto Scaling targets and policies.",
+        "AWS::DynamoDB::GlobalTable registers its replicas' auto scaling itself; scalable targets of their own on "
+        "its tables would contend with it.",
+        applies=_provisioned_global,
+    ),
+    Limit(
+        ("s3-bucket",),
+        "The recovery bucket replicates back to its origin once the recovery stack is updated with the primary "
+        "stack's PrimaryKmsKeyArn and bucket ARN outputs: the two Region stacks need each other's outputs, so the "
+        "first one deployed is updated a second time.",
+        "A stack cannot read another stack's outputs in another Region (Fn::ImportValue is per Region); the "
+        "Terraform roots pass the same values as variables, in the same order.",
+        applies=_replicates_back,
     ),
     Limit(
         ("alb",),

@@ -65,6 +65,17 @@ def region_stack(root: Root) -> Template:
             "replicas it sends here).",
             get_att("Key", "Arn"),
         )
+    if (
+        root.is_primary
+        and root.strategy == "active-active"
+        and any(root.recovery_copy(c.id) for c in root.components_of_kind("s3-bucket"))
+    ):
+        stack.output(
+            "PrimaryKmsKeyArn",
+            "This Region's KMS key: the recovery Region stack's PrimaryKmsKeyArn parameter (encrypts the replicas "
+            "its buckets send back here).",
+            get_att("Key", "Arn"),
+        )
     add_logs(stack)
     for c in root.components:
         if c.kind in BUILDERS:

@@ -62,8 +62,10 @@ def add_s3_bucket(stack: Stack, root: Root, c: Component) -> None:
     properties["Tags"] = stack.tags({"archgen:backup": "true"} if backup else None)
     origin = root.origin_of(c)
     copy = root.recovery_copy(c.id) if origin is None else None
-    if origin is not None and not root.is_restore and root.strategy == "active-active":
-        raise UserError(f"CloudFormation does not cover active/active replication back to {origin.id} yet")
+    # Active/active: the recovery copy replicates back to its origin (S3 does not replicate replicas again, so the
+    # two rules do not loop), re-encrypted with the primary Region's key, as the Terraform root's recovery bucket.
+    back = origin is not None and not root.is_restore and root.strategy == "active-active"
+    destination = copy if copy is not None else origin if back else None
     reason = (
         "Cross-Region Replication is not set by this stack: the design's DR strategy recovers from AWS Backup "
         "copies in the recovery Region."
@@ -73,11 +75,12 @@ def add_s3_bucket(stack: Stack, root: Root, c: Component) -> None:
     elif origin is not None:
         reason = f"This is the Cross-Region Replication destination of {origin.id} in {origin.region}."
     metadata: dict[str, Any] = {"checkov": {"skip": [{"id": "CKV_AWS_144", "comment": reason}]}}
-    if copy is not None:
+    if destination is not None:
         if not c.properties.get("versioning"):
             raise UserError(f"Cross-Region Replication of {c.id} needs versioning")
-        condition = add_replication(stack, c, copy, name)
-        properties["ReplicationConfiguration"] = fn_if(condition, replication_configuration(c, copy))
+        key = key_parameter(stack, destination.region, primary=destination is origin)
+        condition = add_replication(stack, c, destination, name, key)
+        properties["ReplicationConfiguration"] = fn_if(condition, replication_configuration(c, destination, key))
         metadata = {}  # replicated: nothing to suppress
     extra = {"Metadata": metadata} if metadata else {}
     stack.add(name, "AWS::S3::Bucket", properties, DeletionPolicy="Retain", UpdateReplacePolicy="Retain", **extra)
@@ -127,22 +130,41 @@ def add_s3_bucket(stack: Stack, root: Root, c: Component) -> None:
 
 def recovery_key_parameter(stack: Stack, region: str) -> str:
     """The RecoveryKmsKeyArn parameter (the recovery stack's output of that name) and its condition's name."""
-    stack.parameter("RecoveryKmsKeyArn", {
+    return condition_of(key_parameter(stack, region, primary=False))
+
+
+def key_parameter(stack: Stack, region: str, *, primary: bool) -> str:
+    """The parameter with the other Region stack's KMS key ARN, named like that stack's output; its name.
+
+    The primary stack takes the recovery stack's RecoveryKmsKeyArn (for the global table's replica and the bucket
+    replicas there); in active/active the recovery stack takes the primary's PrimaryKmsKeyArn (for the buckets that
+    replicate back). Its condition (condition_of) holds once it is set.
+    """
+    name = "PrimaryKmsKeyArn" if primary else "RecoveryKmsKeyArn"
+    encrypts = "the S3 replicas sent back there" if primary else "the DynamoDB replicas and S3 replicas there"
+    stack.parameter(name, {
         "Type": "String",
         "Default": "",
         "AllowedPattern": rf"^(arn:aws[a-z-]*:kms:{region}:[0-9]{{12}}:key/[a-f0-9-]{{36}})?$",
         "ConstraintDescription": f"empty, or the ARN of a KMS key in {region}",
-        "Description": f"ARN of the {region} stack's KMS key (its RecoveryKmsKeyArn output): encrypts the DynamoDB "
-        f"replicas and S3 replicas there. Empty until that stack exists; replication starts on the update after "
-        "it is set.",
+        "Description": f"ARN of the {region} stack's KMS key (its {name} output): encrypts {encrypts}. Empty until "
+        "that stack exists; replication starts on the update after it is set.",
     })  # fmt: skip
-    stack.conditions["HasRecoveryKey"] = {"Fn::Not": [{"Fn::Equals": [ref("RecoveryKmsKeyArn"), ""]}]}
-    return "HasRecoveryKey"
+    stack.conditions[condition_of(name)] = {"Fn::Not": [{"Fn::Equals": [ref(name), ""]}]}
+    return name
 
 
-def add_replication(stack: Stack, c: Component, copy: Component, bucket: str) -> str:
-    """The destination parameter, condition and role of a bucket's Cross-Region Replication; the condition's name."""
-    recovery_key_parameter(stack, copy.region)
+def condition_of(key: str) -> str:
+    """The condition that holds once a key_parameter is set: HasRecoveryKey, HasPrimaryKey."""
+    return "Has" + key.removesuffix("KmsKeyArn") + "Key"
+
+
+def add_replication(stack: Stack, c: Component, copy: Component, bucket: str, key: str) -> str:
+    """The destination parameter, condition and role of a bucket's Cross-Region Replication; the condition's name.
+
+    copy is the destination bucket (the recovery copy, or in active/active the origin the copy replicates back
+    to), key the parameter with its Region's KMS key (key_parameter).
+    """
     destination = f"{logical_id(copy.id)}Arn"
     stack.parameter(destination, {
         "Type": "String",
@@ -154,7 +176,7 @@ def add_replication(stack: Stack, c: Component, copy: Component, bucket: str) ->
     })  # fmt: skip
     condition = f"Replicates{logical_id(c.id)}"
     stack.conditions[condition] = {
-        "Fn::And": [{"Condition": "HasRecoveryKey"}, {"Fn::Not": [{"Fn::Equals": [ref(destination), ""]}]}]
+        "Fn::And": [{"Condition": condition_of(key)}, {"Fn::Not": [{"Fn::Equals": [ref(destination), ""]}]}]
     }
     arn = get_att(bucket, "Arn")
     statements: list[dict[str, Any]] = [
@@ -170,7 +192,7 @@ def add_replication(stack: Stack, c: Component, copy: Component, bucket: str) ->
          "Resource": get_att("Key", "Arn"),
          "Condition": {"StringEquals": {"kms:ViaService": fn_sub("s3.${AWS::Region}.amazonaws.com")}}},
         {"Sid": "EncryptReplicas", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:GenerateDataKey"],
-         "Resource": ref("RecoveryKmsKeyArn"),
+         "Resource": ref(key),
          "Condition": {"StringEquals": {"kms:ViaService": f"s3.{copy.region}.amazonaws.com"}}},
     ]  # fmt: skip
     stack.add(
@@ -198,7 +220,7 @@ def add_replication(stack: Stack, c: Component, copy: Component, bucket: str) ->
         f"{logical_id(c.id)}ReplicationPolicy",
         "AWS::IAM::Policy",
         {
-            "PolicyName": "replicate-to-recovery",
+            "PolicyName": "replicate-to-primary" if key == "PrimaryKmsKeyArn" else "replicate-to-recovery",
             "Roles": [ref(f"{logical_id(c.id)}ReplicationRole")],
             "PolicyDocument": policy_document(*statements),
         },
@@ -207,7 +229,7 @@ def add_replication(stack: Stack, c: Component, copy: Component, bucket: str) ->
     return condition
 
 
-def replication_configuration(c: Component, copy: Component) -> dict[str, Any]:
+def replication_configuration(c: Component, copy: Component, key: str) -> dict[str, Any]:
     """Replicate every object, delete marker and tag within 15 minutes (RTC), re-encrypted with the copy's key."""
     return {
         "Role": get_att(f"{logical_id(c.id)}ReplicationRole", "Arn"),
@@ -222,7 +244,7 @@ def replication_configuration(c: Component, copy: Component) -> dict[str, Any]:
                 "Destination": {
                     "Bucket": ref(f"{logical_id(copy.id)}Arn"),
                     "StorageClass": "STANDARD",
-                    "EncryptionConfiguration": {"ReplicaKmsKeyID": ref("RecoveryKmsKeyArn")},
+                    "EncryptionConfiguration": {"ReplicaKmsKeyID": ref(key)},
                     "ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 15}},
                     "Metrics": {"Status": "Enabled", "EventThreshold": {"Minutes": 15}},
                 },
@@ -259,8 +281,6 @@ def add_dynamodb_table(stack: Stack, root: Root, c: Component) -> None:
         "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
     }
     copy = root.recovery_copy(c.id) if origin is None else None
-    if copy is not None and provisioned:
-        raise UserError(f"CloudFormation covers on-demand global tables only yet; {c.id} is PROVISIONED")
     if copy is not None:
         # A global table (the DR strategy's live copy): the replica in the recovery Region is encrypted with that
         # Region's key and has point-in-time recovery of its own; it is added once RecoveryKmsKeyArn is set.
@@ -272,6 +292,20 @@ def add_dynamodb_table(stack: Stack, root: Root, c: Component) -> None:
             "DeletionProtectionEnabled": True,
             "Tags": tags,
         }
+        primary: dict[str, Any] = {
+            "Region": ref("AWS::Region"),
+            "SSESpecification": {"KMSMasterKeyId": get_att("Key", "Arn")},
+            "PointInTimeRecoverySpecification": pitr,
+            "DeletionProtectionEnabled": True,
+            "Tags": tags,
+        }
+        if provisioned:
+            # Target tracking as the Terraform module's Application Auto Scaling: the global table's write
+            # capacity (the same in every replica) and each replica's read capacity, between the design's floor
+            # and ceiling. CloudFormation registers the scalable targets itself (no ScalableTarget resources).
+            primary["ReadProvisionedThroughputSettings"] = replica["ReadProvisionedThroughputSettings"] = {
+                "ReadCapacityAutoScalingSettings": capacity_autoscaling(c, "read")
+            }
         properties: dict[str, Any] = {
             "TableName": fn_sub(f"{stack.prefix}-{c.id}"),
             "BillingMode": str(c.properties["billing_mode"]),
@@ -279,17 +313,12 @@ def add_dynamodb_table(stack: Stack, root: Root, c: Component) -> None:
             # replicas sync through the table's stream (needed once there are two)
             "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
             "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS"},
-            "Replicas": [
-                {
-                    "Region": ref("AWS::Region"),
-                    "SSESpecification": {"KMSMasterKeyId": get_att("Key", "Arn")},
-                    "PointInTimeRecoverySpecification": pitr,
-                    "DeletionProtectionEnabled": True,
-                    "Tags": tags,
-                },
-                fn_if(condition, replica),
-            ],
+            "Replicas": [primary, fn_if(condition, replica)],
         }
+        if provisioned:
+            properties["WriteProvisionedThroughputSettings"] = {
+                "WriteCapacityAutoScalingSettings": capacity_autoscaling(c, "write")
+            }
         stack.add(name, "AWS::DynamoDB::GlobalTable", properties, DeletionPolicy="Retain",
                   UpdateReplacePolicy="Retain")  # fmt: skip
     else:
@@ -311,6 +340,15 @@ def add_dynamodb_table(stack: Stack, root: Root, c: Component) -> None:
         if provisioned:
             add_table_autoscaling(stack, c, name)
     stack.output(f"{logical_id(c.id)}TableArn", f"ARN of {c.id} (DynamoDB table).", get_att(name, "Arn"))
+
+
+def capacity_autoscaling(c: Component, dimension: str) -> dict[str, Any]:
+    """A global table's CapacityAutoScalingSettings: 70 % target tracking between the design's floor and ceiling."""
+    return {
+        "MinCapacity": int(number(c.properties, f"{dimension}_capacity")),
+        "MaxCapacity": int(number(c.properties, f"max_{dimension}_capacity")),
+        "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 70},
+    }
 
 
 def add_table_autoscaling(stack: Stack, c: Component, table: str) -> None:
