@@ -62,9 +62,9 @@ resource "aws_s3_bucket_versioning" "this" {
 
 # SSE-KMS with the customer-managed key, or SSE-S3 (AES256) without one: S3 refuses anonymous requests for SSE-KMS
 # objects (KMS needs Signature Version 4: https://repost.aws/knowledge-center/s3-kms-signature-version-error), so a
-# bucket read by unsigned requests (read_source_cidrs) must use SSE-S3.
+# bucket read by unsigned requests (read_source_cidrs) must use SSE-S3. That is deliberate where checkov's
+# CKV_AWS_145 (KMS by default) would flag it; it does not resolve the conditional, so no skip is needed.
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  #checkov:skip=CKV_AWS_145:SSE-KMS whenever kms_key_arn is set (every bucket but one read by unsigned requests); a Cloudflare Cloud Connector origin is read unsigned and S3 refuses anonymous reads of SSE-KMS objects, so that bucket uses SSE-S3 (AES256).
   bucket = aws_s3_bucket.this.id
 
   rule {
