@@ -60,8 +60,15 @@ def _auto(spec: Spec, compute: str) -> tuple[str, str]:
 
 def _what(chosen: str, spec: Spec) -> str:
     if chosen == "cloudflare":
-        return "proxied DNS, TLS, caching" + (
-            " and the WAF managed ruleset with rate limiting" if spec.edge.waf else ""
+        return (
+            "proxied DNS, TLS, caching"
+            + (" and the WAF managed ruleset with rate limiting" if spec.edge.waf else "")
+            + (
+                "; Cloud Connector reads the site bucket unsigned, so the bucket admits reads from Cloudflare's IP "
+                "ranges only and uses SSE-S3 (S3 refuses anonymous reads of SSE-KMS objects)"
+                if spec.workload == "static-site"
+                else ""
+            )
         )
     if chosen == "cloudfront":
         return "TLS at the edge, caching, origin access control" + (" and an AWS WAF web ACL" if spec.edge.waf else "")

@@ -38,6 +38,7 @@ RESTORE = "restore"  # folder of the backup-and-restore strategy's dormant root
 # Behind CloudFront, the global root's records name the regional origins at "<label>.<domain_name>" (the
 # distribution keeps domain_name itself).
 ORIGIN_LABEL = "origin"
+CLOUDFLARE_ORIGIN_KINDS = ("alb", "api-gateway-http", "s3-bucket")  # what a Cloudflare zone proxies to
 _MODULE_SOURCE = re.compile(r'source\s*=\s*"\.\./\.\./modules/([a-z0-9-]+)"')
 _COMMENT = re.compile(r"^(\s*)# (.*)$")
 LINE_WIDTH = 120  # comments that name components or Regions are re-wrapped to this width
@@ -149,6 +150,19 @@ class Root:
         """Components ``component_id`` connects to."""
         targets = {c.target for c in self.connections() if c.source == component_id}
         return [c for c in self.components if c.id in targets]
+
+    def cloudflare_reader(self, bucket: Component) -> Component | None:
+        """The Cloudflare zone whose origin is ``bucket`` (read through Cloud Connector, unsigned), if any.
+
+        A zone's origin is the first of its connections' targets that is an ALB, an HTTP API or a bucket, as in
+        cloudflare-zone.tf.j2.
+        """
+        for zone in self.components_of_kind("cloudflare-zone"):
+            origins = (self.design.component(c.target) for c in self.design.connections if c.source == zone.id)
+            origin = next((o for o in origins if o.kind in CLOUDFLARE_ORIGIN_KINDS), None)
+            if origin is not None and origin.id == bucket.id:
+                return zone
+        return None
 
     @property
     def in_vpc(self) -> bool:

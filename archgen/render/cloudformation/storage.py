@@ -41,12 +41,20 @@ def add_s3_bucket(stack: Stack, root: Root, c: Component) -> None:
     """An S3 bucket with its policy, logging, and replication to its recovery copy where designed."""
     name = logical_id(c.id, "Bucket")
     backup = any(b.kind == "backup-vault" and "schedule" in b.properties for b in root.components)
-    properties = bucket_basics(
-        stack,
-        {
+    # A Cloudflare Cloud Connector origin is read by unsigned requests, and S3 refuses anonymous reads of SSE-KMS
+    # objects (https://repost.aws/knowledge-center/s3-kms-signature-version-error): that bucket uses SSE-S3.
+    cloudflare = root.cloudflare_reader(c)
+    encryption: dict[str, Any] = (
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+        if cloudflare is not None
+        else {
             "BucketKeyEnabled": True,
             "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": get_att("Key", "Arn")},
-        },
+        }
+    )
+    properties = bucket_basics(
+        stack,
+        encryption,
         [
             {
                 "Id": "expire-old-versions-and-abandoned-uploads",
@@ -109,6 +117,8 @@ def add_s3_bucket(stack: Stack, root: Root, c: Component) -> None:
                 ),
             )
         )
+    if cloudflare is not None:
+        statements.append(fn_if("HasCloudflareIpRanges", cloudflare_reads(stack, arn, cloudflare)))
     if fronts & {"cloudfront", "cloudflare-zone"}:
         reader = (
             "the edge stack's OriginDomainName"
@@ -126,6 +136,34 @@ def add_s3_bucket(stack: Stack, root: Root, c: Component) -> None:
     )
     stack.output(f"{logical_id(c.id)}Arn", f"ARN of {c.id} (S3 bucket).", arn)
     stack.output(f"{logical_id(c.id)}Name", f"Name of {c.id} (S3 bucket).", ref(name))
+
+
+def cloudflare_reads(stack: Stack, arn: Any, zone: Component) -> dict[str, Any]:
+    """The CloudflareIpRanges parameter and the statement that lets only those addresses read objects, unsigned.
+
+    Cloud Connector does not sign its requests to S3, so the bucket admits s3:GetObject for any principal from
+    Cloudflare's ranges only; Block Public Access stays on, since S3 does not count a policy limited to aws:SourceIp
+    CIDRs as public (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
+    CloudFormation cannot fetch the ranges: they are a parameter.
+    """
+    stack.parameter("CloudflareIpRanges", {
+        "Type": "CommaDelimitedList",
+        "Default": "",
+        "Description": f"Cloudflare's IPv4 and IPv6 ranges, comma-separated: the only addresses that may read the "
+        f"objects (unsigned, through Cloud Connector for {zone.id}). From https://www.cloudflare.com/ips/ or the "
+        "cloudflare module's cloudflare_ipv4_cidrs and cloudflare_ipv6_cidrs outputs; update the stack when they "
+        "change. Empty until set: Cloudflare cannot read the site.",
+    })  # fmt: skip
+    stack.conditions["HasCloudflareIpRanges"] = {
+        "Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", ref("CloudflareIpRanges")]}, ""]}]
+    }
+    return policy_statement(
+        "CloudflareCloudConnectorReads",
+        ["s3:GetObject"],
+        {"Fn::Join": ["", [arn, "/*"]]},
+        "*",
+        condition={"IpAddress": {"aws:SourceIp": ref("CloudflareIpRanges")}},
+    )
 
 
 def recovery_key_parameter(stack: Stack, region: str) -> str:

@@ -1,5 +1,6 @@
 # Test root for modules/s3-bucket: a data bucket as the planner sizes it, the same replicated to the recovery Region
-# (Cross-Region Replication with Replication Time Control), and a static site's origin read by CloudFront.
+# (Cross-Region Replication with Replication Time Control), a static site's origin read by CloudFront, and one read by
+# Cloudflare through Cloud Connector (SSE-S3, unsigned reads from Cloudflare's ranges only).
 terraform {
   required_version = ">= 1.6"
 
@@ -43,6 +44,16 @@ module "site" {
   kms_key_arn                 = aws_kms_key.test.arn
   access_log_bucket_id        = aws_s3_bucket.logs.id
   cloudfront_distribution_arn = "arn:aws:cloudfront::123456789012:distribution/E2QWRUHAPOMQZL"
+}
+
+module "cloudflare_site" {
+  source = "../../../templates/terraform/modules/s3-bucket"
+
+  name                 = "marketing-site-prod-site"
+  versioning           = true
+  kms_key_arn          = null
+  access_log_bucket_id = aws_s3_bucket.logs.id
+  read_source_cidrs    = ["173.245.48.0/20", "103.21.244.0/22", "2400:cb00::/32", "2606:4700::/32"]
 }
 
 output "attachments_access_policy_json" {

@@ -52,8 +52,16 @@ module "site" {
 
   name                 = "${local.name_prefix}-site"
   versioning           = true
-  kms_key_arn          = module.kms.key_arn
   access_log_bucket_id = module.logs.bucket_id
+
+  # edge (Cloudflare) reads the site through Cloud Connector, which does not sign its requests to S3: the
+  # bucket admits s3:GetObject from Cloudflare's IP ranges only (Block Public Access stays on, since S3 does not count a
+  # policy limited to aws:SourceIp CIDRs as public) and uses SSE-S3, since S3 refuses anonymous reads of SSE-KMS
+  # objects. Sources: https://developers.cloudflare.com/rules/cloud-connector/,
+  # https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html,
+  # https://repost.aws/knowledge-center/s3-kms-signature-version-error
+  kms_key_arn       = null
+  read_source_cidrs = concat(module.edge.cloudflare_ipv4_cidrs, module.edge.cloudflare_ipv6_cidrs)
 }
 
 module "backups" {

@@ -22,12 +22,24 @@ variable "bucket_name" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer-managed KMS key for default encryption (SSE-KMS with an S3 Bucket Key); it must be in the bucket's Region."
+  description = "Customer-managed KMS key for default encryption (SSE-KMS with an S3 Bucket Key); it must be in the bucket's Region. Null: SSE-S3 (AES256), for a bucket read by unsigned requests (read_source_cidrs), which S3 refuses for SSE-KMS objects."
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.kms_key_arn))
-    error_message = "kms_key_arn must be the ARN of a KMS key."
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.kms_key_arn))
+    error_message = "kms_key_arn must be the ARN of a KMS key, or null for SSE-S3."
+  }
+}
+
+variable "read_source_cidrs" {
+  description = "CIDRs (IPv4 and IPv6) allowed to read objects without signing (s3:GetObject for any principal, only from these addresses), e.g. Cloudflare's ranges for a site Cloud Connector reads. Empty grants nothing; non-empty needs kms_key_arn = null (S3 refuses anonymous reads of SSE-KMS objects)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for cidr in var.read_source_cidrs : can(cidrhost(cidr, 0))])
+    error_message = "read_source_cidrs must hold CIDR blocks."
   }
 }
 

@@ -4,15 +4,17 @@
 # (BucketOwnerEnforced), TLS-only bucket policy, server access logs to the Region's log bucket, old versions and
 # unfinished uploads cleaned up, every event sent to EventBridge. Optionally: Cross-Region Replication with
 # Replication Time Control (the DR strategy sets the destination) and read access for a CloudFront distribution
-# through origin access control (a static site's origin).
+# through origin access control (a static site's origin), or unsigned reads from fixed CIDRs (a static site that
+# Cloudflare reads through Cloud Connector), which need SSE-S3 instead of SSE-KMS.
 
 data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
 
 locals {
-  # The bucket lives in its KMS key's Region (SSE-KMS needs a key in the same Region).
-  key_arn_parts = split(":", var.kms_key_arn)
-  partition     = local.key_arn_parts[1]
-  region        = local.key_arn_parts[3]
+  # The bucket lives in its KMS key's Region (SSE-KMS needs a key in the same Region); with SSE-S3 (no key), in the
+  # provider's Region.
+  sse_kms = var.kms_key_arn != null
+  region  = local.sse_kms ? split(":", var.kms_key_arn)[3] : data.aws_region.current.name
 
   # <name>-<account>-<region>; a name too long for S3's 63 characters is shortened with a hash suffix.
   suffix      = "${data.aws_caller_identity.current.account_id}-${local.region}"
@@ -58,14 +60,18 @@ resource "aws_s3_bucket_versioning" "this" {
   }
 }
 
+# SSE-KMS with the customer-managed key, or SSE-S3 (AES256) without one: S3 refuses anonymous requests for SSE-KMS
+# objects (KMS needs Signature Version 4: https://repost.aws/knowledge-center/s3-kms-signature-version-error), so a
+# bucket read by unsigned requests (read_source_cidrs) must use SSE-S3. That is deliberate where checkov's
+# CKV_AWS_145 (KMS by default) would flag it; it does not resolve the conditional, so no skip is needed.
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   bucket = aws_s3_bucket.this.id
 
   rule {
-    bucket_key_enabled = true
+    bucket_key_enabled = local.sse_kms
 
     apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
+      sse_algorithm     = local.sse_kms ? "aws:kms" : "AES256"
       kms_master_key_id = var.kms_key_arn
     }
   }
@@ -144,6 +150,30 @@ data "aws_iam_policy_document" "bucket" {
       }
     }
   }
+
+  # Unsigned reads from fixed CIDRs only (Cloudflare's ranges for a Cloud Connector origin: Cloud Connector does not
+  # sign its requests to S3). Block Public Access stays on: S3 does not count a policy as public when it limits access
+  # to a set of CIDRs with aws:SourceIp ("The meaning of public",
+  # https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
+  dynamic "statement" {
+    for_each = length(var.read_source_cidrs) == 0 ? [] : [var.read_source_cidrs]
+    content {
+      sid       = "UnsignedReadsFromSourceCidrs"
+      actions   = ["s3:GetObject"]
+      resources = ["${aws_s3_bucket.this.arn}/*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "IpAddress"
+        variable = "aws:SourceIp"
+        values   = statement.value
+      }
+    }
+  }
 }
 
 resource "aws_s3_bucket_policy" "this" {
@@ -151,6 +181,13 @@ resource "aws_s3_bucket_policy" "this" {
   policy = data.aws_iam_policy_document.bucket.json
 
   depends_on = [aws_s3_bucket_public_access_block.this]
+
+  lifecycle {
+    precondition {
+      condition     = length(var.read_source_cidrs) == 0 || var.kms_key_arn == null
+      error_message = "read_source_cidrs needs kms_key_arn = null: S3 refuses unsigned reads of SSE-KMS objects."
+    }
+  }
 }
 
 # Cross-Region Replication (only with a destination): a role S3 assumes to copy new objects, deletes (markers) and
@@ -202,15 +239,18 @@ data "aws_iam_policy_document" "replication" {
     resources = ["${var.replication_destination_bucket_arn}/*"]
   }
 
-  statement {
-    sid       = "DecryptSourceObjects"
-    actions   = ["kms:Decrypt"]
-    resources = [var.kms_key_arn]
+  dynamic "statement" {
+    for_each = local.sse_kms ? [var.kms_key_arn] : []
+    content {
+      sid       = "DecryptSourceObjects"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
 
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["s3.${local.region}.amazonaws.com"]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${local.region}.amazonaws.com"]
+      }
     }
   }
 
@@ -294,7 +334,7 @@ resource "aws_s3_bucket_replication_configuration" "this" {
   }
 }
 
-# What a service needs: list the bucket, read, write and delete objects, and use the bucket's key through S3.
+# What a service needs: list the bucket, read, write and delete objects, and use the bucket's key (if any) through S3.
 data "aws_iam_policy_document" "access" {
   statement {
     sid       = "ListBucket"
@@ -308,15 +348,18 @@ data "aws_iam_policy_document" "access" {
     resources = ["${aws_s3_bucket.this.arn}/*"]
   }
 
-  statement {
-    sid       = "UseBucketKeyThroughS3"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.kms_key_arn]
+  dynamic "statement" {
+    for_each = local.sse_kms ? [var.kms_key_arn] : []
+    content {
+      sid       = "UseBucketKeyThroughS3"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
 
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["s3.${local.region}.amazonaws.com"]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${local.region}.amazonaws.com"]
+      }
     }
   }
 }

@@ -21,7 +21,7 @@ output "bucket_regional_domain_name" {
 }
 
 output "kms_key_arn" {
-  description = "KMS key that encrypts the bucket's objects."
+  description = "KMS key that encrypts the bucket's objects; null with SSE-S3."
   value       = var.kms_key_arn
 }
 
