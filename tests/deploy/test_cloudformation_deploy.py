@@ -36,6 +36,7 @@ from archgen import design_from_spec, load_spec
 from archgen.design import Design
 from archgen.render.cloudformation import EDGE_PATH, EDGE_REGION, GLOBAL_PATH, render_cloudformation
 from archgen.render.cloudformation.dns import global_region, global_stack
+from archgen.render.cloudformation.intrinsics import pascal
 from archgen.render.cloudformation.stack import dump
 from tests.conftest import EXAMPLES
 from tests.deploy.harness import ACCOUNT_ID, MotoServer, aws_session, moto_server
@@ -493,7 +494,7 @@ def _verify_bucket(deployer: Deployer, region: str, ident: str, properties: dict
     rule = s3.get_bucket_encryption(Bucket=ident)["ServerSideEncryptionConfiguration"]["Rules"][0]
     wanted = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
     assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == wanted["SSEAlgorithm"]
-    tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=ident)["TagSet"]}
+    tags = _tags(s3.get_bucket_tagging(Bucket=ident)["TagSet"])
     assert tags["managed-by"] == "cloudformation"
 
 
@@ -534,7 +535,7 @@ def _verify_table(deployer: Deployer, region: str, ident: str, properties: dict[
     assert table["BillingModeSummary"]["BillingMode"] == properties["BillingMode"]
     assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
     assert table["DeletionProtectionEnabled"] is True
-    tags = {t["Key"]: t["Value"] for t in dynamodb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"]}
+    tags = _tags(dynamodb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"])
     assert tags["managed-by"] == "cloudformation"
 
 
@@ -627,7 +628,7 @@ def _verify_db_instance(deployer: Deployer, region: str, ident: str, properties:
         assert (db["Engine"], db["EngineVersion"]) == (properties["Engine"], properties["EngineVersion"])
         # the subnet group in the private subnets, named like the instance
         assert db["DBSubnetGroup"]["DBSubnetGroupName"] == db["DBInstanceIdentifier"]
-    tags = {t["Key"]: t["Value"] for t in db["TagList"]}
+    tags = _tags(db["TagList"])
     assert tags["managed-by"] == "cloudformation"
     wanted = {t["Key"] for t in properties["Tags"]}
     assert ("archgen:backup" in tags) is ("archgen:backup" in wanted)
@@ -811,7 +812,7 @@ def _verify_stream(deployer: Deployer, region: str, ident: str, properties: dict
     assert summary["StreamARN"] == f"arn:aws:kinesis:{region}:{ACCOUNT_ID}:stream/{ident}"
     assert summary["OpenShardCount"] == properties["ShardCount"]
     assert summary["RetentionPeriodHours"] == properties["RetentionPeriodHours"]
-    tags = {t["Key"]: t["Value"] for t in kinesis.list_tags_for_stream(StreamName=ident)["Tags"]}
+    tags = _tags(kinesis.list_tags_for_stream(StreamName=ident)["Tags"])
     assert tags["managed-by"] == "cloudformation"
 
 
@@ -872,10 +873,6 @@ def spec_of(case: str) -> Path:
     return FIXTURES.get(case, EXAMPLES / f"{case}.yaml")
 
 
-def _pascal(service: str) -> str:
-    return "".join(part.capitalize() for part in service.split("-"))
-
-
 def upload_packages(deployer: Deployer, region: str, services: list[str]) -> dict[str, str]:
     """A bucket in ``region`` with a stand-in .zip per Lambda service; the stack parameters naming them."""
     s3 = deployer.client("s3", region)
@@ -888,7 +885,7 @@ def upload_packages(deployer: Deployer, region: str, services: list[str]) -> dic
     parameters: dict[str, str] = {}
     for service in services:
         s3.put_object(Bucket=bucket, Key=f"{service}/package.zip", Body=buffer.getvalue())
-        package = _pascal(service)
+        package = pascal(service)
         parameters |= {f"{package}PackageBucket": bucket, f"{package}PackageKey": f"{service}/package.zip"}
     return parameters
 
@@ -913,7 +910,7 @@ def test_stacks_deploy_and_resources_exist(case: str, moto: MotoServer) -> None:
         stacks.append((name, region, path))
         declared = yaml.safe_load(body(path))["Parameters"]
         assert set(parameters) - set(declared) <= {
-            f"{s}Package{p}" for s in map(_pascal, services) for p in ("Bucket", "Key")
+            f"{s}Package{p}" for s in map(pascal, services) for p in ("Bucket", "Key")
         }
         parameters = parameters | container_parameters(deployer, region, declared)
         passed[path] = {k: v for k, v in parameters.items() if k in declared}

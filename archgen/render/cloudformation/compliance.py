@@ -25,7 +25,7 @@ from archgen.render.cloudformation.intrinsics import (
     ref,
 )
 from archgen.render.cloudformation.stack import Stack
-from archgen.render.cloudformation.storage import bucket_basics
+from archgen.render.cloudformation.storage import bucket_basics, kms_encryption
 from archgen.render.terraform import Root
 from archgen.security_data import security_data
 
@@ -35,23 +35,17 @@ CONDITION = "ConfigRecording"
 def add_config_recorder(stack: Stack, root: Root, c: Component) -> None:
     """The configuration recorder, its delivery channel and bucket, its role, and the design's managed rules."""
     del root  # the rules were filtered to what this Region runs when the design was planned
-    stack.parameter("ConfigEnabled", {
-        "Type": "String",
-        "Default": "true",
-        "AllowedValues": ["true", "false"],
-        "Description": "Create the AWS Config recorder, its bucket and rules in this Region. Set false when the "
+    stack.switch(
+        "ConfigEnabled",
+        CONDITION,
+        "Create the AWS Config recorder, its bucket and rules in this Region. Set false when the "
         "organisation already records the account (e.g. AWS Control Tower) or another stack in this account and "
         "Region created the recorder (one per account and Region).",
-    })  # fmt: skip
-    stack.conditions[CONDITION] = {"Fn::Equals": [ref("ConfigEnabled"), "true"]}
+    )
     name = f"{stack.prefix}-{c.id}"
     retention = int(number(c.properties, "retention_days"))
     properties = bucket_basics(
-        stack,
-        {
-            "BucketKeyEnabled": True,
-            "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": get_att("Key", "Arn")},
-        },
+        kms_encryption(),
         [
             {
                 "Id": "expire-after-retention",

@@ -21,7 +21,6 @@ from archgen.render.terraform import Root
 CONTAINER_USER = "10001:10001"  # never root, as the module's container_user
 CPU_TARGET_PERCENT = 60
 HEALTH_CHECK_GRACE_SECONDS = 60
-LOG_RETENTION_DAYS = 365
 # A release tag or a digest, never latest (the Terraform roots' container_images validation).
 IMAGE_PATTERN = r"^(?!.*:latest$)[^\s]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
 
@@ -91,18 +90,7 @@ def add_ecs_cluster(stack: Stack, root: Root, c: Component) -> None:
     """A Fargate cluster: Container Insights on, ECS Exec sessions encrypted and logged to an encrypted group."""
     name = f"{stack.prefix}-{c.id}"
     base = logical_id(c.id)
-    stack.add(
-        f"{base}ExecLogGroup",
-        "AWS::Logs::LogGroup",
-        {
-            "LogGroupName": fn_sub(f"/aws/ecs/{name}/exec"),
-            "RetentionInDays": LOG_RETENTION_DAYS,
-            "KmsKeyId": get_att("Key", "Arn"),
-            "Tags": stack.tags(),
-        },
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
-    )
+    stack.log_group(f"{base}ExecLogGroup", fn_sub(f"/aws/ecs/{name}/exec"))
     stack.add(
         f"{base}Cluster",
         "AWS::ECS::Cluster",
@@ -154,18 +142,7 @@ def add_ecs_service(stack: Stack, root: Root, c: Component) -> None:
         "Description": f"Container image of the {service} service in {root.region}, e.g. its repository URI "
         "with a release tag.",
     })  # fmt: skip
-    stack.add(
-        f"{base}LogGroup",
-        "AWS::Logs::LogGroup",
-        {
-            "LogGroupName": fn_sub(f"/aws/ecs/{name}"),
-            "RetentionInDays": LOG_RETENTION_DAYS,
-            "KmsKeyId": get_att("Key", "Arn"),
-            "Tags": stack.tags(),
-        },
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
-    )
+    stack.log_group(f"{base}LogGroup", fn_sub(f"/aws/ecs/{name}"))
     _add_roles(stack, root, c, name)
     group: dict[str, Any] = {
         "GroupName": fn_sub(f"{name}-tasks"),

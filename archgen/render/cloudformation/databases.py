@@ -33,7 +33,6 @@ from archgen.render.cloudformation.stack import Stack
 from archgen.render.terraform import Root
 
 ENVIRONMENT_MAX = 16  # the Environment parameter's longest value (its AllowedPattern)
-LOG_RETENTION_DAYS = 365
 BACKUP_WINDOW = "02:00-03:00"
 MAINTENANCE_WINDOW = "sun:04:00-sun:05:00"
 # The CDK's "no outbound traffic" rule: a security group always has an egress rule, so this one matches nothing.
@@ -64,23 +63,6 @@ def bounded_name(stack: Stack, stem: str, limit: int) -> Any:
 
 def _backup_tagged(root: Root) -> bool:
     return any(b.kind == "backup-vault" and "schedule" in b.properties for b in root.components)
-
-
-def _log_group(stack: Stack, name: str, path: Any, condition: str | None = None) -> None:
-    extra = {"Condition": condition} if condition else {}
-    stack.add(
-        name,
-        "AWS::Logs::LogGroup",
-        {
-            "LogGroupName": path,
-            "RetentionInDays": LOG_RETENTION_DAYS,
-            "KmsKeyId": get_att("Key", "Arn"),
-            "Tags": stack.tags(),
-        },
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
-        **extra,
-    )
 
 
 def _security_group(stack: Stack, name: str, group_name: Any, what: str, port: int) -> None:
@@ -200,7 +182,7 @@ def _rds_supporting(stack: Stack, root: Root, c: Component, name: Any, condition
     for log_type in log_types:
         group = f"{base}{logical_id(log_type)}LogGroup"
         logs.append(group)
-        _log_group(stack, group, fn_sub(f"/aws/rds/instance/{_sub_text(name)}/{log_type}"), condition)
+        stack.log_group(group, fn_sub(f"/aws/rds/instance/{_sub_text(name)}/{log_type}"), condition=condition)
     stack.add(
         f"{base}MonitoringRole",
         "AWS::IAM::Role",
@@ -374,7 +356,7 @@ def add_valkey(stack: Stack, root: Root, c: Component) -> None:
     for log_type in ("slow-log", "engine-log"):
         group = f"{base}{logical_id(log_type)}Group"
         path = fn_sub(f"/aws/elasticache/{_sub_text(name)}/{log_type}")
-        _log_group(stack, group, path)
+        stack.log_group(group, path)
         deliveries.append(
             {
                 "DestinationType": "cloudwatch-logs",

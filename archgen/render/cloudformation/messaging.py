@@ -98,18 +98,7 @@ def add_firehose(stack: Stack, root: Root, c: Component) -> None:
     name = f"{stack.prefix}-{c.id}"
     log_stream = "DestinationDelivery"
     date_path = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
-    stack.add(
-        f"{base}LogGroup",
-        "AWS::Logs::LogGroup",
-        {
-            "LogGroupName": fn_sub(f"/aws/kinesisfirehose/{name}"),
-            "RetentionInDays": 365,
-            "KmsKeyId": get_att("Key", "Arn"),
-            "Tags": stack.tags(),
-        },
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
-    )
+    stack.log_group(f"{base}LogGroup", fn_sub(f"/aws/kinesisfirehose/{name}"))
     stack.add(
         f"{base}LogStream",
         "AWS::Logs::LogStream",

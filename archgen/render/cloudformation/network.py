@@ -213,18 +213,7 @@ def add_network(stack: Stack, root: Root, c: Component) -> None:
 
 def _add_flow_logs(stack: Stack) -> None:
     """Every flow of the VPC to a log group encrypted with the Region's key, kept a year."""
-    stack.add(
-        "FlowLogGroup",
-        "AWS::Logs::LogGroup",
-        {
-            "LogGroupName": fn_sub(f"/vpc/{stack.prefix}/flow-logs"),
-            "RetentionInDays": 365,
-            "KmsKeyId": get_att("Key", "Arn"),
-            "Tags": stack.tags(),
-        },
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
-    )
+    stack.log_group("FlowLogGroup", fn_sub(f"/vpc/{stack.prefix}/flow-logs"))
     source = {
         "StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")},
         "ArnLike": {
@@ -279,15 +268,8 @@ def _add_flow_logs(stack: Stack) -> None:
 def _restrict_default_security_group(stack: Stack) -> None:
     """A custom resource that empties the VPC's default security group, so nothing can fall back on it."""
     group = get_att("Vpc", "DefaultSecurityGroup")
-    stack.add(
-        "RestrictDefaultSecurityGroupLogGroup",
-        "AWS::Logs::LogGroup",
-        {
-            "LogGroupName": fn_sub(f"/aws/lambda/{stack.prefix}-restrict-default-sg"),
-            "RetentionInDays": 365,
-            "KmsKeyId": get_att("Key", "Arn"),
-            "Tags": stack.tags(),
-        },
+    stack.log_group(
+        "RestrictDefaultSecurityGroupLogGroup", fn_sub(f"/aws/lambda/{stack.prefix}-restrict-default-sg"), retain=False
     )
     group_arn = {
         "Fn::Join": [

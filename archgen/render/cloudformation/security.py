@@ -16,7 +16,7 @@ from archgen.render.cloudformation.intrinsics import (
     ref,
 )
 from archgen.render.cloudformation.stack import Stack
-from archgen.render.cloudformation.storage import bucket_basics
+from archgen.render.cloudformation.storage import bucket_basics, kms_encryption
 
 
 def add_kms(stack: Stack, alias: str, *, cloudtrail: bool) -> None:
@@ -83,7 +83,6 @@ def add_kms(stack: Stack, alias: str, *, cloudtrail: bool) -> None:
 def add_logs(stack: Stack) -> None:
     """The Region's access-log bucket (templates/terraform/modules/logs): SSE-S3, as log delivery requires."""
     properties = bucket_basics(
-        stack,
         {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}},
         [
             {
@@ -244,14 +243,12 @@ def add_backup_vault(stack: Stack, c: Component) -> None:
 
 def add_guardduty(stack: Stack, c: Component) -> None:
     """A GuardDuty detector, switchable by parameter (one detector per account and Region)."""
-    stack.parameter("ThreatDetectionEnabled", {
-        "Type": "String",
-        "Default": "true",
-        "AllowedValues": ["true", "false"],
-        "Description": "Create the GuardDuty detector of this Region. Set false when the organisation's GuardDuty "
+    stack.switch(
+        "ThreatDetectionEnabled",
+        "ThreatDetection",
+        "Create the GuardDuty detector of this Region. Set false when the organisation's GuardDuty "
         "delegated administrator already enables it here (one detector per account and Region).",
-    })  # fmt: skip
-    stack.conditions["ThreatDetection"] = {"Fn::Equals": [ref("ThreatDetectionEnabled"), "true"]}
+    )
     flags = {
         "S3_DATA_EVENTS": "s3_protection",
         "EKS_AUDIT_LOGS": "eks",
@@ -278,21 +275,15 @@ def add_guardduty(stack: Stack, c: Component) -> None:
 
 def add_cloudtrail(stack: Stack, c: Component) -> None:
     """A multi-Region CloudTrail trail with log file validation into its own bucket."""
-    stack.parameter("AuditTrailEnabled", {
-        "Type": "String",
-        "Default": "true",
-        "AllowedValues": ["true", "false"],
-        "Description": "Create the design's multi-Region CloudTrail trail. Set false when the organisation already "
+    stack.switch(
+        "AuditTrailEnabled",
+        "AuditTrail",
+        "Create the design's multi-Region CloudTrail trail. Set false when the organisation already "
         "runs an organisation trail (e.g. AWS Control Tower).",
-    })  # fmt: skip
-    stack.conditions["AuditTrail"] = {"Fn::Equals": [ref("AuditTrailEnabled"), "true"]}
+    )
     retention = int(number(c.properties, "retention_days"))
     properties = bucket_basics(
-        stack,
-        {
-            "BucketKeyEnabled": True,
-            "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": get_att("Key", "Arn")},
-        },
+        kms_encryption(),
         [
             {
                 "Id": "expire-trail-logs",
@@ -355,18 +346,8 @@ def add_cloudtrail(stack: Stack, c: Component) -> None:
         Condition="AuditTrail",
     )
     cw_retention = int(number(c.properties, "cloudwatch_retention_days"))
-    stack.add(
-        "TrailLogGroup",
-        "AWS::Logs::LogGroup",
-        {
-            "LogGroupName": fn_sub(f"/aws/cloudtrail/{trail_name}"),
-            "RetentionInDays": cw_retention,
-            "KmsKeyId": get_att("Key", "Arn"),
-            "Tags": stack.tags(),
-        },
-        Condition="AuditTrail",
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
+    stack.log_group(
+        "TrailLogGroup", fn_sub(f"/aws/cloudtrail/{trail_name}"), retention_days=cw_retention, condition="AuditTrail"
     )
     stack.add(
         "TrailLogsRole",
@@ -431,18 +412,7 @@ def add_waf(stack: Stack, c: Component, scope: str = "CLOUDFRONT") -> None:
     log_group = f"aws-waf-logs-{name}"
     if scope == "CLOUDFRONT":
         _add_waf_log_key(stack, name, log_group)
-    stack.add(
-        "WafLogGroup",
-        "AWS::Logs::LogGroup",
-        {
-            "LogGroupName": fn_sub(log_group),
-            "RetentionInDays": 365,
-            "KmsKeyId": get_att("WafLogKey" if scope == "CLOUDFRONT" else "Key", "Arn"),
-            "Tags": stack.tags(),
-        },
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
-    )
+    stack.log_group("WafLogGroup", fn_sub(log_group), key="WafLogKey" if scope == "CLOUDFRONT" else "Key")
     _add_web_acl(stack, c, name, metric, scope)
 
 

@@ -164,18 +164,7 @@ def add_lambda_function(stack: Stack, root: Root, c: Component) -> None:
         "Description": f"Handler of the {service} service.",
     })  # fmt: skip
     function_name = f"{stack.prefix}-{c.id}"
-    stack.add(
-        f"{base}LogGroup",
-        "AWS::Logs::LogGroup",
-        {
-            "LogGroupName": fn_sub(f"/aws/lambda/{function_name}"),
-            "RetentionInDays": 365,
-            "KmsKeyId": get_att("Key", "Arn"),
-            "Tags": stack.tags(),
-        },
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
-    )
+    stack.log_group(f"{base}LogGroup", fn_sub(f"/aws/lambda/{function_name}"))
     stack.add(
         f"{base}DeadLetterQueue",
         "AWS::SQS::Queue",
@@ -293,18 +282,7 @@ def add_api_gateway(stack: Stack, root: Root, c: Component) -> None:
     base = logical_id(c.id)
     functions = [f for f in root.components_of_kind("lambda-function") if f.properties.get("public")]
     name = f"{stack.prefix}-{c.id}"
-    stack.add(
-        f"{base}AccessLogGroup",
-        "AWS::Logs::LogGroup",
-        {
-            "LogGroupName": fn_sub(f"/aws/apigateway/{name}"),
-            "RetentionInDays": 365,
-            "KmsKeyId": get_att("Key", "Arn"),
-            "Tags": stack.tags(),
-        },
-        DeletionPolicy="Retain",
-        UpdateReplacePolicy="Retain",
-    )
+    stack.log_group(f"{base}AccessLogGroup", fn_sub(f"/aws/apigateway/{name}"))
     stack.add(
         f"{base}Api",
         "AWS::ApiGatewayV2::Api",

@@ -8,8 +8,10 @@ import yaml
 
 from archgen import __version__
 from archgen.design import Design
-from archgen.render.cloudformation.intrinsics import ref, strip_none_principal
+from archgen.render.cloudformation.intrinsics import get_att, ref, strip_none_principal
 from archgen.render.terraform import ENVIRONMENT
+
+LOG_RETENTION_DAYS = 365  # log groups keep a year, as the Terraform modules' log groups
 
 Template = dict[str, Any]
 
@@ -69,6 +71,48 @@ class Stack:
                 resource[key] = attributes[key]
         resource["Properties"] = properties
         self.resources[name] = resource
+
+    def switch(self, parameter: str, condition: str, description: str) -> None:
+        """A true/false parameter (default true) and the condition that holds when it is true.
+
+        For account-wide singletons (a detector, a trail, a recorder) another stack or the organisation may have.
+        """
+        self.parameter(parameter, {
+            "Type": "String",
+            "Default": "true",
+            "AllowedValues": ["true", "false"],
+            "Description": description,
+        })  # fmt: skip
+        self.conditions[condition] = {"Fn::Equals": [ref(parameter), "true"]}
+
+    def log_group(
+        self,
+        name: str,
+        log_group_name: Any,
+        *,
+        retention_days: int = LOG_RETENTION_DAYS,
+        key: str = "Key",
+        retain: bool = True,
+        condition: str | None = None,
+    ) -> None:
+        """A tagged log group encrypted with a key of the stack (the Region's by default).
+
+        It outlives the stack (DeletionPolicy Retain) unless ``retain`` is false.
+        """
+        attributes: dict[str, Any] = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"} if retain else {}
+        if condition is not None:
+            attributes["Condition"] = condition
+        self.add(
+            name,
+            "AWS::Logs::LogGroup",
+            {
+                "LogGroupName": log_group_name,
+                "RetentionInDays": retention_days,
+                "KmsKeyId": get_att(key, "Arn"),
+                "Tags": self.tags(),
+            },
+            **attributes,
+        )
 
     def output(self, name: str, description: str, value: Any, condition: str | None = None) -> None:
         """Declare a template output (optionally under a condition)."""

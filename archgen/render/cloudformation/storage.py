@@ -20,7 +20,15 @@ from archgen.render.cloudformation.stack import Stack
 from archgen.render.terraform import Root
 
 
-def bucket_basics(stack: Stack, encryption: dict[str, Any], lifecycle: list[dict[str, Any]]) -> dict[str, Any]:
+def kms_encryption() -> dict[str, Any]:
+    """Default encryption with the Region's key, with an S3 Bucket Key (fewer KMS requests)."""
+    return {
+        "BucketKeyEnabled": True,
+        "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": get_att("Key", "Arn")},
+    }
+
+
+def bucket_basics(encryption: dict[str, Any], lifecycle: list[dict[str, Any]]) -> dict[str, Any]:
     """The properties every bucket shares: encryption, versioning, public access block, lifecycle."""
     return {
         "BucketEncryption": {"ServerSideEncryptionConfiguration": [encryption]},
@@ -45,15 +53,9 @@ def add_s3_bucket(stack: Stack, root: Root, c: Component) -> None:
     # objects (https://repost.aws/knowledge-center/s3-kms-signature-version-error): that bucket uses SSE-S3.
     cloudflare = root.cloudflare_reader(c)
     encryption: dict[str, Any] = (
-        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-        if cloudflare is not None
-        else {
-            "BucketKeyEnabled": True,
-            "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": get_att("Key", "Arn")},
-        }
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}} if cloudflare is not None else kms_encryption()
     )
     properties = bucket_basics(
-        stack,
         encryption,
         [
             {
